@@ -126,8 +126,34 @@ export class Bus {
     this.onMasterAccess?.(port, pa, len, true);
     this.cache?.beforeMasterWrite(pa, len, port.snoop);
     if (this.trace?.enabled) this.trace.emit({ kind: 'bus', t: this.now(), master: port.name, op: 'write', pa, len });
-    this.copyRam(pa, src, srcOff, len, true);
-    this.cache?.afterMasterWrite(pa, len, port.snoop);
+    this.writeRamFromMaster(pa, src, srcOff, len, port.snoop);
+  }
+
+  /**
+   * Write a master's bytes frame by frame. Where no line of the frame's part is cached, the bytes
+   * go to both planes (they stay equal, the CPU owes no refill); otherwise only RAM changes and the
+   * cache marks its lines stale (non-snooping) or refill-owed (snooping, already dropped).
+   */
+  private writeRamFromMaster(pa: number, src: Uint8Array, srcOff: number, len: number, snoop: boolean): void {
+    const st = this.store;
+    const cache = this.cache;
+    while (len > 0) {
+      const inFrame = pa % FRAME_SIZE;
+      const n = Math.min(len, FRAME_SIZE - inFrame);
+      const slot = st.slotOf(pa);
+      const off = st.ramBase(slot) + inFrame;
+      const bytes = src.subarray(srcOff, srcOff + n);
+      st.data.set(bytes, off);
+      if (cache && !cache.anyValid(pa, n)) {
+        st.data.set(bytes, off + FRAME_SIZE);
+        cache.afterMasterWriteBoth(pa, n);
+      } else {
+        cache?.afterMasterWrite(pa, n, snoop);
+      }
+      pa += n;
+      srcOff += n;
+      len -= n;
+    }
   }
 
   /** Read RAM without any cache effect or check (debuggers, tests). */

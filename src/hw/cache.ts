@@ -7,7 +7,14 @@
  */
 import type { Prng } from '../sim/prng.js';
 import type { TraceBus } from '../sim/trace.js';
-import { LINE_DIRTY, LINE_DIVERGED, LINE_STALE, LINE_VALID, type RamStore } from './ram.js';
+import { LINE_DIRTY as LINE_DIRTY_, LINE_DIVERGED as LINE_DIVERGED_, LINE_STALE as LINE_STALE_, LINE_VALID as LINE_VALID_, type RamStore } from './ram.js';
+
+// Module-local copies: imported bindings can cost a getter call per use under some loaders.
+const LINE_DIRTY = LINE_DIRTY_;
+const LINE_DIVERGED = LINE_DIVERGED_;
+const LINE_STALE = LINE_STALE_;
+const LINE_VALID = LINE_VALID_;
+
 
 /** Shape of the cache. */
 export interface CacheGeometry {
@@ -73,6 +80,9 @@ export class DataCache {
   private readonly setLine: Int32Array;
   /** Tree pseudo-LRU bits per set. */
   private readonly plru: Uint32Array;
+  /** Per way: the PLRU update as bits = (bits & plruAnd[w]) | plruOr[w]. */
+  private readonly plruAnd: Uint32Array;
+  private readonly plruOr: Uint32Array;
   private readonly prng: Prng;
   private readonly trace: TraceBus | undefined;
   private readonly now: () => number;
@@ -97,6 +107,21 @@ export class DataCache {
     this.now = opts.now ?? (() => 0);
     this.setLine = new Int32Array(sets * ways).fill(-1);
     this.plru = new Uint32Array(sets);
+    this.plruAnd = new Uint32Array(ways);
+    this.plruOr = new Uint32Array(ways);
+    for (let w = 0; w < ways; w++) {
+      let node = 0;
+      let touched = 0;
+      let set = 0;
+      for (let l = this.levels - 1; l >= 0; l--) {
+        const dir = (w >>> l) & 1;
+        touched |= 1 << node;
+        if (!dir) set |= 1 << node; // point the node away from the way just used
+        node = 2 * node + 1 + dir;
+      }
+      this.plruAnd[w] = ~touched >>> 0;
+      this.plruOr[w] = set;
+    }
   }
 
   /** The eviction policy in force (see {@link EvictionPolicy}). */
@@ -125,25 +150,40 @@ export class DataCache {
    */
   touchCpu(slot: number, first: number, last: number, write: boolean): number {
     const st = this.store;
-    const lpf = st.linesPerFrame;
-    const base = slot * lpf;
-    const setBase = st.slotPfn[slot]! * lpf;
+    const lstate = st.lstate;
+    const watchBits = st.watch;
+    const lway = st.lway;
+    const base = slot << st.lpfShift;
+    const setBase = st.slotPfn[slot]! * st.linesPerFrame;
+    const setMask = this.sets - 1;
+    const hardware = this.policyNow === 'hardware';
+    const plru = this.plru;
+    const andMask = this.plruAnd;
+    const orMask = this.plruOr;
+    const dirty = write ? LINE_DIRTY | LINE_DIVERGED : 0;
     let acc = 0;
     let watch = 0;
+    let hits = 0;
     for (let i = first; i <= last; i++) {
       const g = base + i;
-      const s = st.lstate[g]!;
+      const s = lstate[g]!;
       acc |= s;
-      watch |= st.watch[g]!;
+      watch |= watchBits[g]!;
       if (s & LINE_VALID) {
-        this.counters.hits++;
-        if (this.policyNow === 'hardware') this.touchWay(((setBase + i) & (this.sets - 1)), st.lway[g]!);
+        hits++;
+        if (hardware) {
+          const set = (setBase + i) & setMask;
+          const w = lway[g]!;
+          plru[set] = (plru[set]! & andMask[w]!) | orMask[w]!;
+        }
+        lstate[g] = s | dirty;
       } else {
         this.counters.misses++;
-        this.allocate(g, (setBase + i) & (this.sets - 1), true);
+        this.allocate(g, (setBase + i) & setMask, true);
+        lstate[g]! |= dirty;
       }
-      if (write) st.lstate[g]! |= LINE_DIRTY | LINE_DIVERGED;
     }
+    this.counters.hits += hits;
     this.watchSeen = watch;
     return acc;
   }
@@ -177,8 +217,41 @@ export class DataCache {
   }
 
   /**
-   * A bus master has written RAM [pa, pa+len). A snooping cache had already dropped the lines
-   * (see {@link beforeMasterWrite}); a non-snooping one keeps them, now stale.
+   * Whether any line intersecting [pa, pa+len) (within one frame) is valid in the cache. A bus
+   * master's write can then go to both planes at once, which keeps them equal and owes no refill.
+   */
+  anyValid(pa: number, len: number): boolean {
+    const st = this.store;
+    const slot = st.peekSlot(pa);
+    if (slot < 0) return false;
+    const inFrame = pa % 4096;
+    const base = slot << st.lpfShift;
+    const last = base + ((inFrame + len - 1) >>> st.lineShift);
+    const ls = st.lstate;
+    for (let g = base + (inFrame >>> st.lineShift); g <= last; g++) if (ls[g]! & LINE_VALID) return true;
+    return false;
+  }
+
+  /**
+   * A bus master wrote RAM [pa, pa+len) (one frame) into both planes: lines it covers whole are
+   * current again; partly covered lines keep whatever divergence they had.
+   */
+  afterMasterWriteBoth(pa: number, len: number): void {
+    const st = this.store;
+    const slot = st.peekSlot(pa);
+    if (slot < 0) return;
+    const ls = st.lstate;
+    const size = st.lineSize;
+    const inFrame = pa % 4096;
+    const base = slot << st.lpfShift;
+    const firstFull = Math.ceil(inFrame / size);
+    const endFull = Math.floor((inFrame + len) / size);
+    for (let i = firstFull; i < endFull; i++) ls[base + i] = ls[base + i]! & ~LINE_DIVERGED;
+  }
+
+  /**
+   * A bus master has written RAM [pa, pa+len) (the RAM plane only). A snooping cache had already
+   * dropped the lines (see {@link beforeMasterWrite}); a non-snooping one keeps them, now stale.
    */
   afterMasterWrite(pa: number, len: number, snoop: boolean): void {
     this.forLines(pa, len, snoop ? 5 : 6);
@@ -264,8 +337,9 @@ export class DataCache {
         if (this.trace?.enabled) this.emit('clean', g);
         return;
       case 1: // dcbi
+        // A clean, current line leaves the planes equal: no refill copy is owed for it.
         if (s & LINE_VALID) this.unlink(g, set);
-        st.lstate[g] = s & LINE_VALID ? (s & ~(LINE_VALID | LINE_DIRTY | LINE_STALE)) | LINE_DIVERGED : s;
+        st.lstate[g] = s & ~(LINE_VALID | LINE_DIRTY | LINE_STALE);
         if (this.trace?.enabled) this.emit('invalidate', g);
         return;
       case 2: // dcbf
@@ -360,17 +434,7 @@ export class DataCache {
   }
 
   private touchWay(set: number, way: number): void {
-    if (this.levels === 0) return;
-    let bits = this.plru[set]!;
-    let node = 0;
-    for (let l = this.levels - 1; l >= 0; l--) {
-      const dir = (way >>> l) & 1;
-      // Point the node away from the way just used.
-      if (dir) bits &= ~(1 << node);
-      else bits |= 1 << node;
-      node = 2 * node + 1 + dir;
-    }
-    this.plru[set] = bits;
+    this.plru[set] = (this.plru[set]! & this.plruAnd[way]!) | this.plruOr[way]!;
   }
 
   private plruVictim(set: number): number {

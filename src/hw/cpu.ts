@@ -7,8 +7,14 @@
 import type { DataCache } from './cache.js';
 import type { Bus } from './bus.js';
 import { BusError, CpuFault, type AccessKind } from './errors.js';
-import { PTE_CACHE_INHIBITED, type Mmu } from './mmu.js';
-import { FRAME_SIZE, LINE_STALE, type RamStore } from './ram.js';
+import { PTE_CACHE_INHIBITED as PTE_CACHE_INHIBITED_, type Mmu } from './mmu.js';
+import { FRAME_SIZE as FRAME_SIZE_, LINE_STALE as LINE_STALE_, type RamStore } from './ram.js';
+
+// Module-local copies: imported bindings can cost a getter call per use under some loaders.
+const PTE_CACHE_INHIBITED = PTE_CACHE_INHIBITED_;
+const FRAME_SIZE = FRAME_SIZE_;
+const LINE_STALE = LINE_STALE_;
+
 
 /** Called when a CPU access touches a line whose watch bits are set (checkers' shadow memory). */
 export type WatchHook = (va: number, pa: number, len: number, write: boolean, bits: number) => void;
