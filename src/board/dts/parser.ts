@@ -210,7 +210,7 @@ class Parser {
         const value = this.integerPrim('a cell');
         // Like dtc: a value fits if it is within the width, or is a sign-extended negative number.
         if (value > mask && (value | mask) !== UINT64_MAX) {
-          lx.fail(t.pos, `value 0x${value.toString(16)} does not fit in a ${bits}-bit cell`);
+          lx.fail(t.pos, `value 0x${value.toString(16)} does not fit in ${bits} bits`);
         }
         cells.push({ kind: 'value', value: value & mask });
         continue;

@@ -5,6 +5,7 @@
  * later cell list starts with a reference.
  */
 
+import { looksLikeDirective } from './cpp/preprocessor.js';
 import type { DtNode, DtProperty, DtTree } from './model.js';
 
 /** What dtc calls a type marker: the element type of the data from this offset on. */
@@ -33,12 +34,20 @@ export function printDts(tree: DtTree): string {
 
 /** One property as dtc prints it inside a node (without indentation), e.g. `reg = <0x00 0x1000>;`. */
 export function formatProperty(prop: DtProperty): string {
-  return prop.labels.map((l) => `${l}: `).join('') + prop.name + formatValue(prop) + ';';
+  return prop.labels.map((l) => `${l}: `).join('') + safeName(prop.name, prop.labels) + formatValue(prop) + ';';
+}
+
+/**
+ * A name as printed at the start of a line. A name such as `#if-x` would be read back as a cpp
+ * directive, so it gets dtc's name escape, a leading backslash (dtc itself prints it bare).
+ */
+function safeName(name: string, labels: readonly string[]): string {
+  return labels.length === 0 && looksLikeDirective(name) ? '\\' + name : name;
 }
 
 function writeNode(out: string[], node: DtNode, level: number): void {
   const indent = '\t'.repeat(level);
-  out.push(indent, node.labels.map((l) => `${l}: `).join(''), node.name === '' ? '/' : node.name, ' {\n');
+  out.push(indent, node.labels.map((l) => `${l}: `).join(''), node.name === '' ? '/' : safeName(node.name, node.labels), ' {\n');
   for (const p of node.properties) out.push(indent, '\t', formatProperty(p), '\n');
   for (const c of node.children) {
     out.push('\n');

@@ -44,6 +44,18 @@ const DIRECTIVES = new Set([
   'unassert',
 ]);
 
+/**
+ * Whether a line starting with `text` (a name such as `#if-x`) would be taken as a preprocessor
+ * directive: a known directive name or a line marker (`#12`); other `#` names, like
+ * `#address-cells`, stay text.
+ */
+export function looksLikeDirective(text: string): boolean {
+  const m = /^#[ \t]*([A-Za-z0-9_]*)/.exec(text);
+  if (m === null) return false;
+  const name = m[1]!;
+  return DIRECTIVES.has(name) || (name !== '' && isDigit(name.charCodeAt(0)));
+}
+
 /** One open `#if` group. */
 interface Conditional {
   readonly directive: string;
