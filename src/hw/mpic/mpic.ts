@@ -163,7 +163,7 @@ export class Mpic implements MmioDevice {
   read(offset: number, size: 1 | 2 | 4): number {
     const d = this.registers.lookup(offset);
     if (d === undefined || size !== 4) {
-      this.ignored('read', offset, size, d === undefined ? 'unimplemented' : 'size');
+      this.ignored('read', offset, size);
       return 0;
     }
     const t = d.target;
@@ -178,12 +178,12 @@ export class Mpic implements MmioDevice {
   write(offset: number, size: 1 | 2 | 4, value: number): void {
     const d = this.registers.lookup(offset);
     if (d === undefined || size !== 4) {
-      this.ignored('write', offset, size, d === undefined ? 'unimplemented' : 'size');
+      this.ignored('write', offset, size);
       return;
     }
     const t = d.target;
     if (t.access === 'ro') {
-      this.ignored('write', offset, size, 'read-only');
+      this.ignored('write', offset, size, true);
       return;
     }
     value >>>= 0;
@@ -383,7 +383,9 @@ export class Mpic implements MmioDevice {
     return vector;
   }
 
-  private ignored(op: 'read' | 'write', offset: number, size: number, reason: 'unimplemented' | 'size' | 'read-only'): void {
+  /** Record an access the hardware drops: read-only target, a sub-word access inside a register, or no register at all. */
+  private ignored(op: 'read' | 'write', offset: number, size: number, readOnly = false): void {
+    const reason = readOnly ? 'read-only' : size !== 4 && this.registers.lookup(offset - (offset & 3)) !== undefined ? 'size' : 'unimplemented';
     if (reason === 'unimplemented') this.counters.unimplemented++;
     else if (reason === 'size') this.counters.badSize++;
     else this.counters.readOnlyWrites++;

@@ -131,3 +131,32 @@ describe('save and restore', () => {
     expect(() => mpic.restore({ ...snap, registers: { ...snap.registers, BOGUS: 1 } })).toThrow(/BOGUS/);
   });
 });
+
+describe('a core that reacts inside set()', () => {
+  it('can acknowledge and EOI from within the INT callback and sees consistent state', () => {
+    const events = new EventQueue();
+    const taken: number[] = [];
+    let mpic: Mpic | undefined;
+    let depth = 0;
+    const cpuInt = {
+      set(level: boolean): void {
+        if (!level || !mpic || depth > 4) return;
+        depth++;
+        const v = mpic.read(0xa0, 4); // IACK through the "this CPU" page
+        taken.push(v);
+        if (v !== 0x7ff) mpic.write(0xb0, 4, 0); // EOI
+        depth--;
+      },
+    };
+    mpic = new Mpic({ cpuInt, events });
+    mpic.write(GCONF0, 4, MIXED);
+    mpic.write(CTPR, 4, 0);
+    source(mpic, 30, { priority: 5, high: true });
+    source(mpic, 31, { priority: 7, high: true });
+    mpic.input(30).set(true);
+    mpic.input(31).set(true);
+    expect(taken).toEqual([30, 31]);
+    expect(mpic.inService()).toEqual([]);
+    expect(mpic.intAsserted).toBe(false);
+  });
+});
