@@ -35,6 +35,11 @@ export interface MmMachine {
   cpuFindNot(va: number, byte: number, len: number): number;
   /** Copy bytes out as the CPU sees them (cold path: reports, hex dumps). */
   cpuRead(va: number, len: number): Uint8Array;
+  /**
+   * `memcpy` through the CPU and its data cache (krealloc). Optional: without it the memory
+   * manager copies with cpuRead + cpuFill runs, which is slower but sees the same bytes.
+   */
+  cpuCopy?(dstVa: number, srcVa: number, len: number): void;
   /** Install a 4 KiB mapping va → pa. */
   mapPage(va: number, pa: number, attrs: PageAttrs): void;
   /** Remove the mapping at va (no-op if none). */
