@@ -10,17 +10,23 @@ import type { MmioDevice } from '../bus.js';
 import type { IrqLine } from '../irq.js';
 import { priorityOf, selectDeliverable, type DeliveryMap } from './delivery.js';
 import {
-  DEFAULT_TIMER_HZ, GCR_MODE_MASK, GCR_MODE_SHIFT, GCR_RST, IPI_BASE, MODE_PASS_THROUGH, MODE_PROXY, NUM_IRQS,
-  NUM_SOURCES as NUM_SOURCES_, VPR_A, VPR_POLARITY as VPR_POLARITY_, VPR_SENSE as VPR_SENSE_, DEST_P0, TIMER_BASE, VPR_MSK,
+  DEFAULT_TIMER_HZ, GCR_MODE_MASK as GCR_MODE_MASK_, GCR_MODE_SHIFT as GCR_MODE_SHIFT_, GCR_RST, IPI_BASE,
+  MODE_PASS_THROUGH as MODE_PASS_THROUGH_, MODE_PROXY, NUM_IRQS, NUM_SOURCES as NUM_SOURCES_, VPR_A as VPR_A_,
+  VPR_POLARITY as VPR_POLARITY_, VPR_SENSE as VPR_SENSE_, DEST_P0, TIMER_BASE, VPR_MSK,
 } from './layout.js';
 import { buildMpicRegisters, type MpicReadHook, type MpicRegisterTable, type MpicWriteHook } from './registers.js';
 import type { RegisterDef } from './regtable.js';
 import { IrqState, type IrqStateData } from './state.js';
 import { GlobalTimers, type TimerData } from './timers.js';
 
+// Module-local copies of constants used on the interrupt path (imported bindings are getters under vitest).
 const NUM_SOURCES = NUM_SOURCES_;
 const VPR_SENSE = VPR_SENSE_;
 const VPR_POLARITY = VPR_POLARITY_;
+const VPR_A = VPR_A_;
+const GCR_MODE_MASK = GCR_MODE_MASK_;
+const GCR_MODE_SHIFT = GCR_MODE_SHIFT_;
+const MODE_PASS_THROUGH = MODE_PASS_THROUGH_;
 
 type Def = RegisterDef<MpicReadHook, MpicWriteHook>;
 
