@@ -93,7 +93,7 @@ class Parser {
     let firstChild: string | undefined;
     const propertyAllowed = (what: string, pos: number): void => {
       if (firstChild !== undefined) {
-        lx.fail(pos, `${what} comes after child node '${firstChild}' in node '${shown}'; properties must come before child nodes`);
+        lx.fail(pos, `${what} comes after ${firstChild} in node '${shown}'; properties must come before child nodes`);
       }
     };
     for (;;) {
@@ -113,7 +113,7 @@ class Parser {
           propertyAllowed(`'/delete-property/ ${n.text}'`, t.pos);
           items.push({ kind: 'delete-property', name: n.text, loc: lx.locate(t.pos) });
         } else {
-          if (firstChild === undefined) firstChild = `/delete-node/ ${n.text}`;
+          firstChild ??= `'/delete-node/ ${n.text}'`;
           items.push({ kind: 'delete-node', name: n.text, loc: lx.locate(t.pos) });
         }
         continue;
@@ -133,7 +133,7 @@ class Parser {
       const nLoc = lx.locate(n.pos);
       if (after.kind === 'punct' && after.text === '{') {
         const child = this.nodeBody(n.text, labelsFinal, nLoc, omit);
-        firstChild ??= n.text;
+        firstChild ??= `child node '${n.text}'`;
         items.push({ kind: 'node', node: child });
         continue;
       }
