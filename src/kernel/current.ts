@@ -9,6 +9,8 @@ import { NoBoardError } from './errors.js';
 /** What the free functions of the driver API need from the running kernel. */
 export interface CurrentKernel {
   readonly cpu: Cpu;
+  /** Owner tag for allocations made now (the device being probed, or `kernel`). */
+  readonly owner?: string;
 }
 
 let current: CurrentKernel | null = null;

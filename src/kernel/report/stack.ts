@@ -220,7 +220,32 @@ function materialise(sites: readonly CallSite[], opts: CaptureOptions): StackFra
   return trim(frames, opts);
 }
 
+/**
+ * What a kernel developer should see of a trace: driver and test frames, and driverlab frames only
+ * where they stand for a Linux-named API function (modules under an `api/` folder or named
+ * `api.ts`); the sandbox's machinery (hardware model, allocators' internals) is hidden, as inlined
+ * code would be. The dispatch boundary (`withKernel`) ends the trace: what called the board is not
+ * part of the kernel's stack.
+ */
+function visible(frames: StackFrame[]): StackFrame[] {
+  const out: StackFrame[] = [];
+  for (const f of frames) {
+    if (f.fn === 'withKernel' && f.file === BOUNDARY_FILE) break;
+    if (!f.user && !isApiModule(f.file)) continue;
+    out.push(f);
+  }
+  return out;
+}
+
+const BOUNDARY_FILE = 'src/kernel/current.ts';
+
+/** True for driverlab modules that implement Linux-named API functions. */
+export function isApiModule(file: string): boolean {
+  return file.includes('/api/') || file.endsWith('/api.ts');
+}
+
 function trim(frames: StackFrame[], opts: CaptureOptions): StackFrame[] {
+  frames = visible(frames);
   let start = Math.max(0, opts.skip ?? 0);
   if (opts.userFirst) {
     while (start < frames.length && !frames[start]?.user) start++;
@@ -307,7 +332,7 @@ export function parseStack(text: string, opts: Pick<CaptureOptions, 'keepReporte
     if (!opts.keepReporter && file.startsWith(REPORT_PREFIX)) continue;
     frames.push({ fn: simpleName(fn), file, line: ln, column: col, user: origin === 'user' });
   }
-  return frames;
+  return visible(frames);
 }
 
 /** `Class.method` / `new Foo` / `Object.<anonymous>` as printed by V8, reduced to the function's own name. */

@@ -87,20 +87,33 @@ describe('classifyFile', () => {
 });
 
 describe('parseStack (fallback for formatted stacks)', () => {
-  it('reads named and bare frames, drops hidden ones and the reporter\'s own', () => {
+  it('reads named and bare frames, drops hidden ones, the reporter\'s own and sandbox internals', () => {
     const text = [
       'TypeError: boom',
       `    at gfar_poll (${PROJECT_ROOT}/drivers/gianfar.ts:530:9)`,
       `    at Reporter.report (${PROJECT_ROOT}/src/kernel/report/reporter.ts:10:3)`,
-      `    at Object.napi_poll (file://${PROJECT_ROOT}/src/kernel/net/napi.ts:77:12)`,
+      `    at Object.napi_poll (file://${PROJECT_ROOT}/src/kernel/net/api.ts:77:12)`,
+      `    at Cache.touch (${PROJECT_ROOT}/src/hw/cache.ts:20:1)`,
       `    at ${PROJECT_ROOT}/test/a.test.ts:12:3`,
       '    at new Promise (<anonymous>)',
       '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
     ].join('\n');
+    // Only API modules (api/ folders, api.ts) show among driverlab's frames: the rest is machinery.
     expect(parseStack(text)).toEqual([
       { fn: 'gfar_poll', file: 'drivers/gianfar.ts', line: 530, column: 9, user: true },
-      { fn: 'napi_poll', file: 'src/kernel/net/napi.ts', line: 77, column: 12, user: false },
+      { fn: 'napi_poll', file: 'src/kernel/net/api.ts', line: 77, column: 12, user: false },
       { fn: '<anonymous>', file: 'test/a.test.ts', line: 12, column: 3, user: true },
     ]);
+  });
+
+  it('ends the trace at the dispatch boundary (withKernel)', () => {
+    const text = [
+      'Error: x',
+      `    at probe (${PROJECT_ROOT}/drivers/d.ts:5:1)`,
+      `    at withKernel (${PROJECT_ROOT}/src/kernel/current.ts:40:5)`,
+      `    at Kernel.run (${PROJECT_ROOT}/src/kernel/kernel.ts:10:1)`,
+      `    at ${PROJECT_ROOT}/test/a.test.ts:12:3`,
+    ].join('\n');
+    expect(parseStack(text).map((f) => f.fn)).toEqual(['probe']);
   });
 });

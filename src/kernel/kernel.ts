@@ -1,0 +1,161 @@
+/**
+ * The simulated Linux kernel on one machine: boot (command line, memory layout, memory manager),
+ * the report and log subsystems, the execution context, and the dispatch boundary through which
+ * every piece of driver code runs — where a fault or a thrown exception becomes an oops.
+ */
+import { CpuFault } from '../hw/errors.js';
+import type { Machine } from '../hw/machine.js';
+import { parseCmdline, type BootOptions } from './cmdline.js';
+import { ExecContext, type Task } from './context.js';
+import { withKernel, type CurrentKernel } from './current.js';
+import { KERNEL_IMAGE, LOWMEM_MAX, PAGE_OFFSET, THREAD_SIZE } from './layout.js';
+import { GFP_KERNEL } from './mm/gfp.js';
+import { MemoryManager } from './mm/memory-manager.js';
+import type { PhysRange } from './mm/memblock.js';
+import { mmPort } from './mm-port.js';
+import { KernelLog } from './report/log.js';
+import { KernelOops, Reporter } from './report/reporter.js';
+import { parseStack } from './report/stack.js';
+import type { Report } from './report/types.js';
+import { SymptomLog } from './symptoms.js';
+
+/** How to boot a kernel. */
+export interface KernelConfig {
+  /** Kernel command line (`chosen/bootargs`). */
+  readonly cmdline?: string;
+  /** Machine name printed in oops config lines and the boot log (`ppc_md.name`). */
+  readonly platform?: string;
+  /** Where the device-tree blob sits in RAM (reserved by memblock). */
+  readonly dtb?: PhysRange;
+  /** `/memreserve/` ranges. */
+  readonly memreserve?: readonly PhysRange[];
+  /** Fail on any report (overrides `driverlab.strict` on the command line). */
+  readonly strict?: boolean;
+}
+
+/** What came of running driver code through the dispatch boundary. */
+export type RunResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly oops: Report };
+
+/** Thrown when driver code is dispatched on a board that has panicked. */
+export class BoardHaltedError extends Error {
+  override readonly name = 'BoardHaltedError';
+  constructor(reason: string) {
+    super(`the board has halted (${reason}); boot a new one to run more code`);
+  }
+}
+
+/** The kernel. One per board. */
+export class Kernel implements CurrentKernel {
+  readonly machine: Machine;
+  readonly boot: BootOptions;
+  readonly log: KernelLog;
+  readonly reporter: Reporter;
+  readonly mm: MemoryManager;
+  readonly ctx: ExecContext;
+  readonly symptoms: SymptomLog;
+  /** Bytes of RAM in the linear map. */
+  readonly lowmemSize: number;
+  /** First kernel virtual address past lowmem (`high_memory`). */
+  readonly highMemory: number;
+  readonly platform: string;
+  /** Owner tag for allocations made by the code now running (a device name, or `kernel`). */
+  owner = 'kernel';
+
+  constructor(machine: Machine, config: KernelConfig = {}) {
+    this.machine = machine;
+    this.boot = parseCmdline(config.cmdline ?? '');
+    this.platform = config.platform ?? 'driverlab e500';
+    this.log = new KernelLog({ clock: () => machine.now });
+    const init: Task = { pid: 1, comm: 'swapper', stackBase: 0, stackTop: 0, sp: 0 };
+    this.ctx = new ExecContext(init);
+    this.reporter = new Reporter({
+      seed: machine.seed,
+      clock: () => machine.now,
+      platform: this.platform,
+      panicOnOops: this.boot.panicOnOops,
+      strict: config.strict ?? this.boot.strict,
+      log: this.log,
+      trace: machine.trace,
+      task: () => this.ctx.task,
+      context: () => ({ inInterrupt: this.ctx.inInterrupt(), irqsDisabled: this.ctx.irqsDisabled }),
+    });
+
+    // The linear map: lowmem starts at the first RAM bank, up to LOWMEM_MAX.
+    const bank0 = machine.store.banks[0]!;
+    this.lowmemSize = Math.min(bank0.size, LOWMEM_MAX);
+    this.highMemory = PAGE_OFFSET + this.lowmemSize;
+    machine.mmu.lowmemPhys = bank0.base;
+    machine.mmu.lowmemSize = this.lowmemSize;
+    machine.mmu.readOnlyEnd = KERNEL_IMAGE.textSize + KERNEL_IMAGE.rodataSize;
+
+    this.log.info(`Using ${this.platform} machine description`);
+    this.log.info(`Linux version 6.6.0-driverlab (driverlab) #1 PREEMPT`);
+    this.log.info(`Kernel command line: ${this.boot.raw}`);
+    this.mm = withKernel(this, () =>
+      new MemoryManager(mmPort(machine), this.reporter, {
+        coherent: machine.coherent,
+        slubDebug: this.boot.slubDebug,
+        ...(config.dtb ? { dtb: config.dtb } : {}),
+        ...(config.memreserve ? { memreserve: config.memreserve } : {}),
+        current: () => this.ctx.task,
+      }),
+    );
+    for (const line of this.mm.bootLog) this.log.info(line);
+    if (this.boot.unknown.length > 0) this.log.notice(`Unknown kernel command line parameters "${this.boot.unknown.join(' ')}", will be passed to user space.`);
+
+    // init's kernel stack: THREAD_SIZE from lowmem.
+    const stack = withKernel(this, () => this.mm.__get_free_pages(GFP_KERNEL, Math.log2(THREAD_SIZE / 4096), 'kernel'));
+    Object.assign(init, { stackBase: stack, stackTop: stack + THREAD_SIZE, sp: stack + THREAD_SIZE });
+    this.symptoms = new SymptomLog(machine);
+  }
+
+  /** The core (the free driver functions reach it through the current kernel). */
+  get cpu() {
+    return this.machine.cpu;
+  }
+
+  /** Everything reported so far. */
+  get reports(): readonly Report[] {
+    return this.reporter.reports;
+  }
+
+  /** The kernel log as `dmesg` prints it. */
+  dmesg(): string {
+    return this.log.dmesg();
+  }
+
+  /**
+   * Run driver code at the dispatch boundary, in the current task's context. A fault (bad
+   * pointer, machine check) or an exception thrown by the code becomes an oops report; the path
+   * is unwound and the board carries on — unless the oops was fatal (interrupt context,
+   * panic_on_oops), which halts the board. Stack buffers taken during the call are released.
+   */
+  run<T>(fn: () => T, opts: { readonly owner?: string } = {}): RunResult<T> {
+    if (this.reporter.panicked) throw new BoardHaltedError('kernel panic');
+    const task = this.ctx.task;
+    const sp = task.sp;
+    const owner = this.owner;
+    if (opts.owner !== undefined) this.owner = opts.owner;
+    try {
+      return { ok: true, value: withKernel(this, fn) };
+    } catch (e) {
+      return { ok: false, oops: this.oopsFor(e).report };
+    } finally {
+      task.sp = sp;
+      this.owner = owner;
+    }
+  }
+
+  /** Turn whatever escaped driver code into the oops the kernel would print. */
+  oopsFor(e: unknown): KernelOops {
+    if (e instanceof KernelOops) return e;
+    if (e instanceof CpuFault) {
+      return this.reporter.oops({
+        fault: { address: e.va, access: e.access, machineCheck: e.reason === 'machine-check' },
+        trace: parseStack(e.stack ?? ''),
+        details: { reason: e.reason, ...(e.pa >= 0 ? { pa: e.pa } : {}) },
+      });
+    }
+    return this.reporter.exception(e);
+  }
+}
