@@ -6,7 +6,7 @@
  * traces in tracks (the owner tag stands in for the call site) and sysfs `validate` files.
  */
 import { PAGE_SIZE } from '../layout.js';
-import type { MmContext } from './context.js';
+import type { MmContext, MmReportInput } from './context.js';
 import { hexDump, hptr } from './format.js';
 import type { KmemCache, Slab } from './slab.js';
 
@@ -35,7 +35,15 @@ function idFor(what: string): string {
 
 /** The SLUB debug checks and reports for one memory manager. */
 export class SlabDebug {
+  /** Reports made so far (validate() returns how many it added). */
+  reports = 0;
+
   constructor(private readonly ctx: MmContext) {}
+
+  private report(input: MmReportInput, badPage = false): void {
+    this.reports++;
+    this.ctx.report(input, badPage);
+  }
 
   private fill(va: number, byte: number, len: number): void {
     if (len > 0) this.ctx.machine.cpuFill(va, byte, len);
@@ -126,12 +134,12 @@ export class SlabDebug {
 
   /** Check a whole slab; returns the number of reports made. */
   validateSlab(slab: Slab): number {
-    let bad = this.padCheck(slab) ? 0 : 1;
+    const before = this.reports;
+    this.padCheck(slab);
     for (let i = 0; i < slab.objects; i++) {
-      const val = slab.state[i] === OBJ_FREE ? SLUB_RED_INACTIVE : SLUB_RED_ACTIVE;
-      if (!this.checkObject(slab, i, val, null)) bad++;
+      this.checkObject(slab, i, slab.state[i] === OBJ_FREE ? SLUB_RED_INACTIVE : SLUB_RED_ACTIVE, null);
     }
-    return bad;
+    return this.reports - before;
   }
 
   /** kmem_cache_destroy of a cache that still has objects: `list_slab_objects` per slab, then the WARN. */
@@ -146,7 +154,7 @@ export class SlabDebug {
       }
       this.slabErr(slab, 'slab.destroy-busy', `Objects remaining in ${cache.name} on __kmem_cache_shutdown()`, objects, { objects: slab.inuse });
     }
-    this.ctx.report({
+    this.report({
       kind: 'warn',
       id: 'slab.destroy-busy',
       title: `kmem_cache_destroy ${cache.name}: Slab cache still has objects when called from ${this.ctx.current().comm}`,
@@ -203,7 +211,7 @@ export class SlabDebug {
     ];
     const after = [`FIX ${cache.name}: Restoring ${what} ${hptr(fault)}-${hptr(start + end - 1)}=0x${value.toString(16)}`];
     if (fixTail) after.push(fixTail.startsWith('FIX ') ? fixTail : `FIX ${cache.name}: ${fixTail}`);
-    this.ctx.report(
+    this.report(
       {
         kind: 'bug',
         id: idFor(what),
@@ -266,7 +274,7 @@ export class SlabDebug {
   /** `slab_err`: BUG line, slab info, the stack trace, then `extra`. */
   private slabErr(slab: Slab, id: string, msg: string, extra: string[], details: Record<string, unknown>): void {
     const cache = slab.cache;
-    this.ctx.report(
+    this.report(
       {
         kind: 'bug',
         id,
@@ -282,7 +290,7 @@ export class SlabDebug {
   /** `object_err`: BUG line and the object's trailer (then the stack trace and `post`). */
   private objectErr(slab: Slab, idx: number, id: string, reason: string, pre: string[], post: string[], details: Record<string, unknown>): void {
     const cache = slab.cache;
-    this.ctx.report(
+    this.report(
       {
         kind: 'bug',
         id,
