@@ -47,12 +47,6 @@ export class MacroTable {
 const isPunct = (t: PPToken | undefined, text: string): boolean =>
   t !== undefined && t.kind === 'punct' && t.text === text;
 
-function withHide(t: PPToken, name: string): PPToken {
-  const hide = new Set(t.hide ?? []);
-  hide.add(name);
-  return { ...t, hide };
-}
-
 function trimSpaces(tokens: readonly PPToken[]): PPToken[] {
   let a = 0;
   let b = tokens.length;
@@ -188,10 +182,14 @@ function substitute(
     pieces.push({ token: tok, pasteOperator: isPunct(tok, '##') });
   }
   const pasted = applyPastes(pieces);
+  // The expansion is hidden from this macro and from whatever its invocation was hidden from.
+  const hide = new Set(invocation.hide ?? []);
+  hide.add(invocation.text);
   const result: PPToken[] = [];
-  for (const t of pasted) if (t.kind !== 'placemarker') result.push(withHide(t, invocation.text));
-  // The expansion inherits what its invocation was hidden from.
-  if (invocation.hide) return result.map((t) => ({ ...t, hide: new Set([...(t.hide ?? []), ...invocation.hide!]) }));
+  for (const t of pasted) {
+    if (t.kind === 'placemarker') continue;
+    result.push({ ...t, hide: t.hide === undefined ? hide : new Set([...t.hide, ...hide]) });
+  }
   return result;
 }
 
