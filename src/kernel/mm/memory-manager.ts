@@ -9,7 +9,7 @@ import { KERNEL_IMAGE, KERNEL_IMAGE_SIZE, LAST_PKMAP, LOWMEM_MAX, PAGE_SIZE, PKM
 import type { ReportSink } from '../report/types.js';
 import { BuddyAllocator, MAX_PAGE_ORDER } from './buddy.js';
 import { MmContext, type TaskInfo } from './context.js';
-import { checkGfp, checkOrder, checkOwner, checkPtr, checkSize, describeValue, SandboxArgumentError } from './errors.js';
+import { checkGfp, checkOrder, checkOwner, checkPtr, checkSize, SandboxArgumentError } from './errors.js';
 import { hptr, phys64 } from './format.js';
 import { __GFP_HIGHMEM, __GFP_ZERO, GFP_KERNEL, GFP_KNOWN_MASK, mayBlock, ZONE_HIGHMEM, ZONE_MOVABLE, ZONE_NAMES } from './gfp.js';
 import { Kmalloc } from './kmalloc.js';
@@ -194,14 +194,14 @@ export class MemoryManager {
 
   private gfpArg(fn: string, gfp: unknown): number {
     const g = checkGfp(fn, gfp);
-    if (g & ~GFP_KNOWN_MASK) throw new SandboxArgumentError(fn, 'gfp', `gfp has bits no gfp_t flag uses: 0x${(g & ~GFP_KNOWN_MASK).toString(16)}`);
+    if (g & ~GFP_KNOWN_MASK) throw new SandboxArgumentError(fn, 'gfp', 'a mask of known __GFP_* bits', g);
     return g;
   }
 
   private pageArg(fn: string, page: unknown): number {
     const p = checkPtr(fn, 'page', page);
     const pfn = this.ctx.pages.pageToPfn(p);
-    if (pfn < 0) throw new SandboxArgumentError(fn, 'page', `page ${hptr(p)} is not a struct page * (use alloc_pages, virt_to_page or pfn_to_page)`);
+    if (pfn < 0) throw new SandboxArgumentError(fn, 'page', 'a struct page * (from alloc_pages, virt_to_page or pfn_to_page)', p);
     return pfn;
   }
 
@@ -233,6 +233,16 @@ export class MemoryManager {
     return this.ctx.highMemory;
   }
 
+  /** Physical address the linear map starts at (`memstart_addr`: the start of DRAM). */
+  get memstart(): number {
+    return this.ctx.memstart;
+  }
+
+  /** Bytes of the lowmem linear map: min(LOWMEM_MAX, end of DRAM - memstart), holes included. */
+  get lowmemSize(): number {
+    return this.ctx.lowmemSize;
+  }
+
   /** `VMALLOC_START`. */
   get vmallocStart(): number {
     return this.vm.start;
@@ -256,7 +266,7 @@ export class MemoryManager {
   /** `pfn_to_page`. */
   pfn_to_page(pfn: number): number {
     if (typeof pfn !== 'number' || !Number.isInteger(pfn) || this.ctx.pages.index(pfn) < 0) {
-      throw new SandboxArgumentError('pfn_to_page', 'pfn', `pfn ${describeValue(pfn)} is not a RAM page frame`);
+      throw new SandboxArgumentError('pfn_to_page', 'pfn', 'a page frame number of RAM', pfn);
     }
     return this.ctx.pages.pfnToPage(pfn);
   }
@@ -269,14 +279,14 @@ export class MemoryManager {
   /** `virt_to_phys`/`__pa` for a linear-map address. */
   virt_to_phys(va: number): number {
     const v = checkPtr('virt_to_phys', 'address', va);
-    if (!this.ctx.isLowmemVa(v)) throw new SandboxArgumentError('virt_to_phys', 'address', `${hptr(v)} is not a linear-map (lowmem) address`);
+    if (!this.ctx.isLowmemVa(v)) throw new SandboxArgumentError('virt_to_phys', 'address', 'a linear-map (lowmem) address', v);
     return this.ctx.lowmemPa(v);
   }
 
   /** `phys_to_virt`/`__va` for lowmem. */
   phys_to_virt(pa: number): number {
     if (typeof pa !== 'number' || !Number.isSafeInteger(pa) || !this.ctx.isLowmemPa(pa)) {
-      throw new SandboxArgumentError('phys_to_virt', 'address', `physical address ${describeValue(pa)} is not in lowmem`);
+      throw new SandboxArgumentError('phys_to_virt', 'address', 'a lowmem physical address', pa);
     }
     return this.ctx.lowmemVa(pa);
   }
@@ -285,7 +295,7 @@ export class MemoryManager {
   virt_to_page(va: number): number {
     const v = checkPtr('virt_to_page', 'addr', va);
     if (!this.ctx.isLowmemVa(v)) {
-      throw new SandboxArgumentError('virt_to_page', 'addr', `${hptr(v)} is not a linear-map (lowmem) address${this.vm.isVmallocAddr(v) ? '; use vmalloc_to_page for vmalloc memory' : ''}`);
+      throw new SandboxArgumentError('virt_to_page', 'addr', `a linear-map (lowmem) address${this.vm.isVmallocAddr(v) ? ' (use vmalloc_to_page for vmalloc memory)' : ''}`, v);
     }
     return this.ctx.pages.pfnToPage(Math.floor(this.ctx.lowmemPa(v) / PAGE_SIZE));
   }
@@ -310,7 +320,7 @@ export class MemoryManager {
   __free_pages(page: number, order: number): void {
     const pfn = this.pageArg('__free_pages', page);
     const o = checkOrder('__free_pages', order);
-    if (o > MAX_PAGE_ORDER) throw new SandboxArgumentError('__free_pages', 'order', `order ${o} is above MAX_PAGE_ORDER (${MAX_PAGE_ORDER})`);
+    if (o > MAX_PAGE_ORDER) throw new SandboxArgumentError('__free_pages', 'order', `at most MAX_PAGE_ORDER (${MAX_PAGE_ORDER})`, o);
     this.pageAlloc.freeChecked('__free_pages', pfn, o);
   }
 
@@ -336,7 +346,7 @@ export class MemoryManager {
       this.pageAlloc.badAddress('free_pages', a);
       return;
     }
-    if (o > MAX_PAGE_ORDER) throw new SandboxArgumentError('free_pages', 'order', `order ${o} is above MAX_PAGE_ORDER (${MAX_PAGE_ORDER})`);
+    if (o > MAX_PAGE_ORDER) throw new SandboxArgumentError('free_pages', 'order', `at most MAX_PAGE_ORDER (${MAX_PAGE_ORDER})`, o);
     this.pageAlloc.freeChecked('free_pages', Math.floor(this.ctx.lowmemPa(a) / PAGE_SIZE), o);
   }
 
@@ -446,13 +456,13 @@ export class MemoryManager {
 
   /** `kmem_cache_create(name, size, align, flags)`. */
   kmem_cache_create(name: string, size: number, align: number, flags: number): KmemCache {
-    if (typeof name !== 'string' || name.length === 0) throw new SandboxArgumentError('kmem_cache_create', 'name', `name must be a non-empty string, got ${describeValue(name)}`);
+    if (typeof name !== 'string' || name.length === 0) throw new SandboxArgumentError('kmem_cache_create', 'name', 'a non-empty string', name);
     const s = checkSize('kmem_cache_create', 'size', size);
-    if (s === 0 || s > PAGE_SIZE << MAX_PAGE_ORDER) throw new SandboxArgumentError('kmem_cache_create', 'size', `size must be between 1 and ${PAGE_SIZE << MAX_PAGE_ORDER}, got ${s}`);
+    if (s === 0 || s > PAGE_SIZE << MAX_PAGE_ORDER) throw new SandboxArgumentError('kmem_cache_create', 'size', `between 1 and ${PAGE_SIZE << MAX_PAGE_ORDER}`, s);
     let a = checkSize('kmem_cache_create', 'align', align);
-    if (a !== 0 && (a & (a - 1)) !== 0) throw new SandboxArgumentError('kmem_cache_create', 'align', `align must be 0 or a power of two, got ${a}`);
+    if (a !== 0 && (a & (a - 1)) !== 0) throw new SandboxArgumentError('kmem_cache_create', 'align', '0 or a power of two', a);
     const f = checkSize('kmem_cache_create', 'flags', flags);
-    if (f & ~SLAB_VALID_FLAGS) throw new SandboxArgumentError('kmem_cache_create', 'flags', `unknown SLAB_* flags 0x${(f & ~SLAB_VALID_FLAGS).toString(16)}`);
+    if (f & ~SLAB_VALID_FLAGS) throw new SandboxArgumentError('kmem_cache_create', 'flags', 'a mask of SLAB_HWCACHE_ALIGN, SLAB_CACHE_DMA, SLAB_PANIC and debug flags', f);
     // calculate_alignment()
     if (f & SLAB_HWCACHE_ALIGN) {
       let ralign = this.ctx.machine.cacheLineSize;
@@ -508,7 +518,7 @@ export class MemoryManager {
   kmem_cache_destroy(cache: KmemCache | null): void {
     if (cache === null || cache === undefined) return;
     const c = SlabAllocator.checkCache('kmem_cache_destroy', cache);
-    if (c.isKmalloc) throw new SandboxArgumentError('kmem_cache_destroy', 's', `${c.name} is a kmalloc cache and cannot be destroyed`);
+    if (c.isKmalloc) throw new SandboxArgumentError('kmem_cache_destroy', 's', 'a cache made by kmem_cache_create (not a kmalloc cache)', c.name);
     this.slab.destroy(c);
   }
 
@@ -647,7 +657,7 @@ export class MemoryManager {
   /** Free blocks of one order in a zone, as pfns (tests). */
   freeBlocks(zone: string, order: number): number[] {
     const idx = ZONE_NAMES.indexOf(zone);
-    if (idx < 0) throw new SandboxArgumentError('freeBlocks', 'zone', `unknown zone ${describeValue(zone)}`);
+    if (idx < 0) throw new SandboxArgumentError('freeBlocks', 'zone', 'DMA, Normal, HighMem or Movable', zone);
     return this.buddy.freeBlocks(idx, checkOrder('freeBlocks', order));
   }
 }

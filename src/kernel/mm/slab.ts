@@ -614,9 +614,9 @@ export class SlabAllocator {
   /** Check a cache argument from driver code. */
   static checkCache(fn: string, cache: unknown): KmemCache {
     if (!(cache instanceof KmemCache)) {
-      throw new SandboxArgumentError(fn, 's', `s must be a struct kmem_cache * returned by kmem_cache_create, got ${cache === null ? 'NULL' : typeof cache}`);
+      throw new SandboxArgumentError(fn, 's', 'a struct kmem_cache * returned by kmem_cache_create', cache);
     }
-    if (cache.destroyed) throw new SandboxArgumentError(fn, 's', `cache '${cache.name}' was destroyed by kmem_cache_destroy`);
+    if (cache.destroyed) throw new SandboxArgumentError(fn, 's', 'a live cache (this one was destroyed by kmem_cache_destroy)', cache.name);
     return cache;
   }
 }
