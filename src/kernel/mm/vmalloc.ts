@@ -59,7 +59,12 @@ export class Vmalloc {
   vmalloc(size: number, gfp: number, owner: number): number {
     const mask = gfp | __GFP_HIGHMEM;
     const nr = Math.ceil(size / PAGE_SIZE);
-    if (size === 0 || nr > this.totalPages) {
+    if (size === 0) {
+      // WARN_ON_ONCE(!size) in __vmalloc_node_range
+      this.ctx.report({ kind: 'warn', id: 'vmalloc.zero-size', title: '', after: ['driverlab: vmalloc(0): WARN_ON_ONCE(!size), returns NULL'], details: { size } });
+      return 0;
+    }
+    if (nr > this.totalPages) {
       if (!(gfp & __GFP_NOWARN)) this.pageAlloc.warnAlloc(mask, `vmalloc error: size ${size}, exceeds total pages`, { size });
       return 0;
     }
