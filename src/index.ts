@@ -1,2 +1,64 @@
-/** driverlab's public entry: everything a driver, a test or a user may import. */
+/**
+ * driverlab's public entry: everything a driver, a test or a user imports, as
+ * `import { … } from 'driverlab'`. Drivers never reach into internal modules; if a driver needs
+ * something that is not exported here, the API is missing a piece.
+ *
+ * @packageDocumentation
+ */
+
+/** The package version. */
 export const DRIVERLAB_VERSION = '0.1.0';
+
+// ---- Boards and running driver code ----------------------------------------------------------
+export { Board, bootBoard, DEFAULT_BOARD, COHERENT_BOARD, type BoardSpec, type BootKnobs } from './board/board.js';
+export { Kernel, BoardHaltedError, type RunResult, type KernelConfig } from './kernel/kernel.js';
+export { parseCmdline, type BootOptions } from './kernel/cmdline.js';
+
+// ---- Memory access: the stand-ins for *p, memcpy and struct fields ---------------------------
+export {
+  ld_u8, ld_be16, ld_be32, ld_be64, ld_le16, ld_le32, ld_le64,
+  st_u8, st_be16, st_be32, st_be64, st_le16, st_le32, st_le64,
+  memcpy, memmove, memset, memcmp, memchr_inv, copy_from_host, copy_to_host,
+} from './kernel/memaccess.js';
+export { defineStruct, sizeof, offsetof, u8, be16, be32, be64, le16, le32, le64, bytes, array, type Struct, type Field, type FieldType, type AnyStruct, type FieldMap, type ValueOf } from './kernel/struct.js';
+
+// ---- Memory allocation -----------------------------------------------------------------------
+export {
+  kmalloc, kzalloc, kcalloc, kmalloc_array, krealloc, kfree, ksize,
+  alloc_pages, __free_pages, __get_free_pages, get_zeroed_page, free_pages, free_page,
+  page_address, virt_to_page, page_to_pfn, pfn_to_page, page_to_phys, kmap, kunmap,
+  vmalloc, vzalloc, vfree, is_vmalloc_addr, virt_to_phys, phys_to_virt, virt_addr_valid, stack_buf,
+} from './kernel/api/mm.js';
+export * from './kernel/mm/gfp.js';
+export { ZERO_SIZE_PTR } from './kernel/mm/kmalloc.js';
+export { PAGE_SIZE, PAGE_SHIFT, PAGE_OFFSET } from './kernel/layout.js';
+
+// ---- Reports, logs, symptoms -----------------------------------------------------------------
+export type { Report, ReportKind, StackFrame } from './kernel/report/types.js';
+export { KernelOops, type ReporterOptions } from './kernel/report/reporter.js';
+export { describeSymptom, type Symptom } from './kernel/symptoms.js';
+export { SandboxArgumentError, NoBoardError } from './kernel/errors.js';
+
+// ---- Hardware, for device models and tests ---------------------------------------------------
+export { Machine, type MachineConfig } from './hw/machine.js';
+export { E500V2_L1D, type CacheGeometry, type CacheCounters, type EvictionPolicy, type Replacement } from './hw/cache.js';
+export { BusMasterPort, type MmioDevice } from './hw/bus.js';
+export { BusError, CpuFault } from './hw/errors.js';
+export type { IrqLine } from './hw/irq.js';
+export type { AccessKind, FaultReason } from './hw/errors.js';
+export type { Bus } from './hw/bus.js';
+export type { Cpu } from './hw/cpu.js';
+export type { DataCache } from './hw/cache.js';
+export type { Mmu } from './hw/mmu.js';
+export type { RamStore } from './hw/ram.js';
+
+// ---- Engine and kernel internals users inspect (types) ---------------------------------------
+export { EventQueue, Prng, TraceBus, type TraceEvent, type SimEvent } from './sim/index.js';
+export type { Reporter, ContextInfo, TaskInfo } from './kernel/report/reporter.js';
+export type { KernelLog, LogLine, LogLevel } from './kernel/report/log.js';
+export type { SymbolTable } from './kernel/report/symbols.js';
+export type { MemoryManager, LeakRecord, ZoneView } from './kernel/mm/index.js';
+export type { PhysRange } from './kernel/mm/memblock.js';
+export type { ExecContext, Task } from './kernel/context.js';
+export type { SymptomLog } from './kernel/symptoms.js';
+export type { CurrentKernel } from './kernel/current.js';

@@ -58,12 +58,14 @@ export interface Field<V> {
   set(p: number, v: V): void;
 }
 
-/** A nested struct used as a member. */
-interface AnyStruct {
+/** Any defined struct (used as a nested member, or with sizeof/offsetof). */
+export interface AnyStruct {
   readonly [META]: StructMeta;
 }
-type FieldMap = Record<string, FieldType<any> | AnyStruct>;
-type ValueOf<T> = T extends FieldType<infer V> ? V : never;
+/** The member list given to {@link defineStruct}. */
+export type FieldMap = Record<string, FieldType<any> | AnyStruct>;
+/** The value type a field type loads and stores. */
+export type ValueOf<T> = T extends FieldType<infer V> ? V : never;
 
 const META = Symbol('struct');
 interface StructMeta {

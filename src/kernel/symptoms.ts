@@ -75,7 +75,7 @@ export function describeSymptom(s: Symptom): string {
   const hex = (b: readonly number[]): string => b.map((x) => x.toString(16).padStart(2, '0')).join(' ');
   return s.kind === 'stale-read'
     ? `read ${s.bytes} stale byte(s) at ${fmt(s.va)} (phys ${fmt(s.pa)}): CPU saw [${hex(s.cpu)}], RAM holds [${hex(s.ram)}]`
-    : `write-back of a dirty line overwrote ${s.bytes} device-written byte(s) at phys ${fmt(s.pa)}: RAM had [${hex(s.ram)}], now [${hex(s.cpu)}]`;
+    : `write-back of a dirty line overwrote data a device had written: ${s.bytes} byte(s) of the line differed, from phys ${fmt(s.pa)}: RAM had [${hex(s.ram)}], now [${hex(s.cpu)}]`;
 }
 
 function fmt(a: number): string {

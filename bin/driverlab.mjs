@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The `driverlab` command: load TypeScript through tsx, then run the CLI.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../src/cli/main.ts');
+main(process.argv);
