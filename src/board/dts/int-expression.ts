@@ -57,7 +57,12 @@ export function evaluateExpression(src: ExprSource, flavour: ExprFlavour): ExprV
   return new Evaluator(src, flavour).conditional(true);
 }
 
+/** Deeper nesting than this is refused instead of overflowing the JavaScript stack. */
+const MAX_DEPTH = 256;
+
 class Evaluator {
+  private depth = 0;
+
   constructor(
     private readonly src: ExprSource,
     private readonly flavour: ExprFlavour,
@@ -65,6 +70,16 @@ class Evaluator {
 
   /** `live` is false inside the unevaluated side of a cpp && || ?: (no division-by-zero error there). */
   conditional(live: boolean): ExprValue {
+    const at = this.src.peek().pos;
+    if (++this.depth > MAX_DEPTH) this.src.fail(at, `expression nested more than ${MAX_DEPTH} deep`);
+    try {
+      return this.conditionalBody(live);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private conditionalBody(live: boolean): ExprValue {
     const cond = this.binary(0, live);
     if (!this.isOp('?')) return cond;
     this.src.next();
@@ -153,7 +168,9 @@ class Evaluator {
     const t = this.src.peek();
     if (t.kind === 'op' && (t.op === '-' || t.op === '~' || t.op === '!' || t.op === '+')) {
       this.src.next();
+      if (++this.depth > MAX_DEPTH) this.src.fail(t.pos, `expression nested more than ${MAX_DEPTH} deep`);
       const v = this.unary(live);
+      this.depth--;
       if (t.op === '-') return norm(-v.value, v.unsigned);
       if (t.op === '~') return norm(~v.value, v.unsigned);
       if (t.op === '!') return this.bool(v.value === 0n);

@@ -23,7 +23,12 @@ export function parseDtsSource(lexer: Lexer): AstFile {
   return new Parser(lexer).file();
 }
 
+/** Deeper node nesting than this is refused instead of overflowing the JavaScript stack. */
+const MAX_NODE_DEPTH = 1000;
+
 class Parser {
+  private depth = 0;
+
   constructor(private readonly lx: Lexer) {}
 
   file(): AstFile {
@@ -89,6 +94,7 @@ class Parser {
     const shown = name === '' ? '/' : name;
     const open = lx.next('name');
     if (open.kind !== 'punct' || open.text !== '{') lx.fail(open.pos, `expected '{' to open node '${shown}', found ${show(open)}`);
+    if (++this.depth > MAX_NODE_DEPTH) lx.fail(open.pos, `nodes nested more than ${MAX_NODE_DEPTH} deep`);
     const items: AstBodyItem[] = [];
     let firstChild: string | undefined;
     const propertyAllowed = (what: string, pos: number): void => {
@@ -148,6 +154,7 @@ class Parser {
       lx.fail(after.pos, `expected '=', ';' or '{' after '${n.text}', found ${show(after)}`);
     }
     this.expectSemicolon(`after the '}' that closes node '${shown}'`);
+    this.depth--;
     return { name, labels, items, loc, omitIfNoRef };
   }
 

@@ -1,3 +1,5 @@
+/** The dts subcommand: dtc-identical output, -I/-D options, and error lines with a non-zero exit code. */
+
 import { Command, CommanderError } from 'commander';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

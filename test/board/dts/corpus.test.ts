@@ -1,3 +1,5 @@
+/** Every corpus board parsed here must equal dtc 1.6.1's output by value, print to dtc's exact text, and round-trip. */
+
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compareTrees, parseDts, parseDtsFile, printDts } from '../../../src/board/dts/index.js';

@@ -1,3 +1,5 @@
+/** A table of bad sources: each must raise a DtsError naming file, line, column and what was expected. */
+
 import { describe, expect, it } from 'vitest';
 import { DtsError, parseDts } from '../../../src/board/dts/index.js';
 
@@ -323,6 +325,27 @@ const cases: BadInput[] = [
     line: 1,
     column: 1,
     message: 'includes nested more than 200 deep (does a file include itself?)',
+  },
+  {
+    name: 'expression nested too deeply (instead of a stack overflow)',
+    source: `${V1}/ { p = <${'('.repeat(300)}1${')'.repeat(300)}>; };\n`,
+    line: 2,
+    column: 267,
+    message: 'expression nested more than 256 deep',
+  },
+  {
+    name: 'nodes nested too deeply (instead of a stack overflow)',
+    source: `${V1}/ { ${'a { '.repeat(1200)}${'}; '.repeat(1200)}};\n`,
+    line: 2,
+    column: 4003,
+    message: 'nodes nested more than 1000 deep',
+  },
+  {
+    name: 'macro arguments nested too deeply (instead of a stack overflow)',
+    source: `${V1}#define F(x) x\n/ { p = <${'F('.repeat(2000)}1${')'.repeat(2000)}>; };\n`,
+    line: 3,
+    column: 10,
+    message: 'macro arguments nested more than 500 deep',
   },
 ];
 

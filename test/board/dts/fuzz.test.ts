@@ -1,3 +1,5 @@
+/** Property-based robustness: mangled sources either parse (and round-trip) or raise a located DtsError, never a raw JavaScript error. */
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareTrees, DtsError, parseDts, printDts } from '../../../src/board/dts/index.js';

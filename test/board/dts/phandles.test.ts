@@ -1,3 +1,5 @@
+/** Phandle numbering in dtc's order, explicit phandles, and references in and outside cells. */
+
 import { describe, expect, it } from 'vitest';
 import { DtsError, printDts } from '../../../src/board/dts/index.js';
 import { dts, hex, node, propNames } from './helpers.js';

@@ -1,3 +1,5 @@
+/** The cpp pass: macros, conditionals, include search order and /include/, as cpp -x assembler-with-cpp and dtc do them. */
+
 import { describe, expect, it } from 'vitest';
 import { dts, hex, prop, propNames } from './helpers.js';
 

@@ -1,3 +1,5 @@
+/** Printing as dtc -O dts: layout, every kind of value, dtc's type guess and quirks, and round-trips. */
+
 import { describe, expect, it } from 'vitest';
 import { compareTrees, formatProperty, printDts, type DtTree } from '../../../src/board/dts/index.js';
 import { dts, prop } from './helpers.js';

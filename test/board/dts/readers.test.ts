@@ -1,3 +1,5 @@
+/** Tree readers: node lookup, value decoding, reg with #address-cells/#size-cells, and located errors for bad values. */
+
 import { describe, expect, it } from 'vitest';
 import {
   addressCells,

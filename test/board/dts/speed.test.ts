@@ -1,3 +1,5 @@
+/** Speed: a corpus board well under 100 ms, and parse time growing linearly with the source. */
+
 import { describe, expect, it } from 'vitest';
 import { parseDts, parseDtsFile, printDts } from '../../../src/board/dts/index.js';
 import { corpusBoards } from './corpus-helpers.js';

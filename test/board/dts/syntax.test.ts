@@ -1,3 +1,5 @@
+/** DTS syntax and tree building: value encoding, expressions, merging, overlays, deletion and label order as dtc does them. */
+
 import { describe, expect, it } from 'vitest';
 import { childNames, dts, hex, node, prop, propNames } from './helpers.js';
 

@@ -55,8 +55,15 @@ function trimSpaces(tokens: readonly PPToken[]): PPToken[] {
   return tokens.slice(a, b);
 }
 
-/** Expands every macro invocation in `input`, rescanning results together with what follows them. */
-export function expandTokens(input: readonly PPToken[], table: MacroTable, fail: ExpansionFailure): PPToken[] {
+/** Deeper nesting of macro arguments than this is refused instead of overflowing the JavaScript stack. */
+const MAX_ARGUMENT_DEPTH = 500;
+
+/**
+ * Expands every macro invocation in `input`, rescanning results together with what follows them.
+ * @param depth how deep in argument pre-expansion this call is
+ */
+export function expandTokens(input: readonly PPToken[], table: MacroTable, fail: ExpansionFailure, depth = 0): PPToken[] {
+  if (depth > MAX_ARGUMENT_DEPTH) fail(`macro arguments nested more than ${MAX_ARGUMENT_DEPTH} deep`);
   // A stack holding the input reversed: replacements are pushed back so they are rescanned first.
   const stack = input.slice().reverse();
   const out: PPToken[] = [];
@@ -68,7 +75,7 @@ export function expandTokens(input: readonly PPToken[], table: MacroTable, fail:
       continue;
     }
     if (macro.params === null) {
-      pushReversed(stack, substitute(macro, [], t, table, fail));
+      pushReversed(stack, substitute(macro, [], t, table, fail, depth));
       continue;
     }
     const skipped: PPToken[] = [];
@@ -81,7 +88,7 @@ export function expandTokens(input: readonly PPToken[], table: MacroTable, fail:
     }
     stack.pop();
     const args = collectArguments(stack, macro.name, fail);
-    pushReversed(stack, substitute(macro, checkArity(macro, args, fail), t, table, fail));
+    pushReversed(stack, substitute(macro, checkArity(macro, args, fail), t, table, fail, depth));
   }
   return out;
 }
@@ -150,6 +157,7 @@ function substitute(
   invocation: PPToken,
   table: MacroTable,
   fail: ExpansionFailure,
+  depth: number,
 ): PPToken[] {
   const body = macro.body;
   const params = macro.params ?? [];
@@ -174,7 +182,7 @@ function substitute(
     if (k >= 0) {
       const pasted = isPunct(neighbour(i, -1), '##') || isPunct(neighbour(i, 1), '##');
       const arg = trimSpaces(args[k]!);
-      const tokens = pasted ? arg : trimSpaces(expandTokens(arg, table, fail));
+      const tokens = pasted ? arg : trimSpaces(expandTokens(arg, table, fail, depth + 1));
       if (tokens.length === 0) pieces.push({ token: { kind: 'placemarker', text: '', pos: 0 }, pasteOperator: false });
       for (const t of tokens) pieces.push({ token: t, pasteOperator: false });
       continue;

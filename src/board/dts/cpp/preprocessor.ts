@@ -177,8 +177,7 @@ class Preprocessor {
         this.hashInclude(file, text, hashPos, argStart, end);
         return;
       case 'error':
-        this.fail(file, hashPos, `#error ${text.slice(argStart, end).trim()}`);
-      // eslint-disable-next-line no-fallthrough
+        return this.fail(file, hashPos, `#error ${text.slice(argStart, end).trim()}`);
       case 'warning':
       case 'pragma':
       case 'line':
