@@ -68,10 +68,13 @@ export function assignPhandles(tree: BuiltTree): ResolvedReferences {
     const v = next;
     owners.set(v, target);
     phandles.set(target, v);
+    // A node written as `phandle = <&itself>;` keeps that property, which now encodes the new number.
+    const existing = target.propIndex.get('phandle');
+    if (existing !== undefined && !existing.deleted) return;
     const prop = new BuildProp('phandle', [{ kind: 'cells', bits: 32, cells: [{ kind: 'value', value: BigInt(v) }] }], target.loc);
     // A deleted 'phandle' stays a tombstone in dtc; the new property goes to the end either way.
     target.props.push(prop);
-    if (!target.propIndex.has('phandle')) target.propIndex.set('phandle', prop);
+    if (existing === undefined) target.propIndex.set('phandle', prop);
   };
 
   walkLive(tree.root, (node) => {

@@ -48,6 +48,14 @@ describe('phandle assignment as dtc does it', () => {
     expect(hex(t, '/n', 'self')).toBe('00000001');
   });
 
+  it('lets a node give itself a phandle with phandle = <&itself>', () => {
+    const t = dts(`${V1}/ { a = <&m>; n: n { phandle = <&n>; }; m: m { }; };`);
+    expect(propNames(t, '/n')).toEqual(['phandle']);
+    expect(hex(t, '/n', 'phandle')).toBe('00000002');
+    expect(node(t, '/n').phandle).toBe(2);
+    expect(node(t, '/m').phandle).toBe(1);
+  });
+
   it('rejects the same explicit phandle on two nodes', () => {
     expect(() => dts(`${V1}/ { a { phandle = <7>; }; b { phandle = <7>; }; };`)).toThrow(DtsError);
     expect(() => dts(`${V1}/ { a { phandle = <7>; }; b { phandle = <7>; }; };`)).toThrow(/phandle 0x7 of \/b is already used by \/a/);
