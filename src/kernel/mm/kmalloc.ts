@@ -5,7 +5,7 @@
  * caches aligned to their size, ZERO_SIZE_PTR, large allocations straight from the page allocator,
  * ksize, krealloc, and kfree's checks. Left out: kmalloc-rcl/cg caches, kmalloc_node, kvmalloc.
  */
-import { PAGE_SIZE, TASK_SIZE, VMALLOC_END, IOREMAP_BASE, IOREMAP_TOP } from '../layout.js';
+import { IOREMAP_BASE, IOREMAP_TOP, PAGE_SIZE, TASK_SIZE, VMALLOC_END, vmallocStart } from '../layout.js';
 import type { MmContext } from './context.js';
 import { hptr } from './format.js';
 import { __GFP_COMP, __GFP_DMA32, __GFP_HIGHMEM, __GFP_ZERO, GFP_DMA } from './gfp.js';
@@ -173,7 +173,7 @@ export class Kmalloc {
     if (!this.ctx.isLowmemVa(p)) {
       if (p >= IOREMAP_BASE && p < IOREMAP_TOP) return 'an ioremap address';
       if (Kmap.isPkmapAddr(p)) return 'a kmap address';
-      if (p >= this.ctx.highMemory && p < VMALLOC_END) return 'a vmalloc-area address (use vfree)';
+      if (p >= vmallocStart(this.ctx.highMemory) && p < VMALLOC_END) return 'a vmalloc-area address (use vfree)';
       return 'not a linear-map kernel address';
     }
     const pages = this.ctx.pages;

@@ -96,7 +96,7 @@ export class Memblock {
     const reserved = this.reservedMerged();
     for (let m = this.memory.length - 1; m >= 0; m--) {
       const region = this.memory[m]!;
-      let end = Math.min(region.base + region.size, limit);
+      const end = Math.min(region.base + region.size, limit);
       // Walk the free gaps of this region from the top.
       const inRegion = reserved.filter((r) => r.base < end && r.base + r.size > region.base).sort((a, b) => b.base - a.base);
       let gapTop = end;
@@ -113,7 +113,6 @@ export class Memblock {
           return base;
         }
       }
-      end = region.base;
     }
     return -1;
   }

@@ -480,8 +480,8 @@ export class SlabAllocator {
   }
 
   /**
-   * Free object `p` of `slab` (`slab_free` with `free_debug_processing`). `fn` names the caller
-   * for reports. Returns true when the object went back on the free list.
+   * Free object `p` of `slab` (`slab_free` with `free_debug_processing`); `owner` goes into the
+   * free track. Returns true when the object went back on the free list.
    */
   free(slab: Slab, p: number, owner: number): boolean {
     const cache = slab.cache;

@@ -64,6 +64,28 @@ describe('buddy allocator', () => {
     );
   });
 
+  it('puts every block in the right zone and keeps highmem blocks unmapped (property, board with highmem)', () => {
+    const { mm } = boot({ banks: [{ base: 0, size: 800 << 20 }] });
+    const lowEnd = (768 << 20) / PAGE_SIZE;
+    fc.assert(
+      fc.property(fc.array(fc.record({ order: fc.integer({ min: 0, max: 10 }), high: fc.boolean(), dma: fc.boolean() }), { maxLength: 30 }), (ops) => {
+        const live: [number, number][] = [];
+        for (const op of ops) {
+          const page = mm.alloc_pages(GFP_KERNEL | __GFP_NOWARN | (op.high ? __GFP_HIGHMEM : 0) | (op.dma && !op.high ? GFP_DMA : 0), op.order);
+          if (page === null) continue;
+          const pfn = mm.page_to_pfn(page);
+          const zone = mm.pageInfo(page).zone;
+          expect(zone).toBe(pfn >= lowEnd ? 'HighMem' : 'DMA');
+          if (!op.high) expect(zone).toBe('DMA');
+          expect(mm.page_address(page) === null).toBe(zone === 'HighMem');
+          live.push([page, op.order]);
+        }
+        for (const [p, o] of live) mm.__free_pages(p, o);
+      }),
+      { seed: 77, numRuns: 60 },
+    );
+  });
+
   it('chooses zones as the gfp mask says: GFP_DMA → DMA, __GFP_HIGHMEM → HighMem first, GFP_KERNEL → lowmem', () => {
     const { mm } = boot({ banks: GIB_BANK });
     expect(mm.pageInfo(mm.alloc_pages(GFP_KERNEL, 0)!).zone).toBe('DMA');
