@@ -19,7 +19,7 @@ export type { DtCellBits, DtMemReserve, DtNode, DtPhandleRef, DtProperty, DtTree
 export type { ReadFile } from './include-resolver.js';
 export { printDts, formatProperty } from './printer.js';
 export * from './readers.js';
-export { canonicalTree, compareTrees, type CanonicalNode, type TreeDifference } from './canonical.js';
+export { canonicalTree, compareTrees, type CanonicalNode, type CompareOptions, type TreeDifference } from './canonical.js';
 
 /** Options of {@link parseDts}. */
 export interface ParseDtsOptions {

@@ -105,7 +105,8 @@ class Parser {
     for (;;) {
       const labelsHere = this.labels('name');
       const t = lx.peek('name');
-      if (t.kind === 'punct' && t.text === '}' && labelsHere.length === 0) {
+      if (t.kind === 'punct' && t.text === '}') {
+        if (labelsHere.length > 0) lx.fail(t.pos, `label '${labelsHere[labelsHere.length - 1]!.name}:' is not followed by a property or a node`);
         lx.next('name');
         break;
       }

@@ -327,6 +327,13 @@ const cases: BadInput[] = [
     message: 'includes nested more than 200 deep (does a file include itself?)',
   },
   {
+    name: 'label with nothing after it',
+    source: `${V1}/ { lbl: };\n`,
+    line: 2,
+    column: 10,
+    message: "label 'lbl:' is not followed by a property or a node",
+  },
+  {
     name: 'expression nested too deeply (instead of a stack overflow)',
     source: `${V1}/ { p = <${'('.repeat(300)}1${')'.repeat(300)}>; };\n`,
     line: 2,
