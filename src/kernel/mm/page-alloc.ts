@@ -13,6 +13,9 @@ import { __GFP_COMP, __GFP_DIRECT_RECLAIM, __GFP_HIGH, __GFP_NOWARN, __GFP_ZERO,
 import type { Kmap } from './kmap.js';
 import { PG_buddy, PG_head, PG_highmem, PG_large_kmalloc, PG_nomem, PG_reserved, PG_slab, PG_tail, PG_vmalloc } from './page.js';
 
+/** `nopage_rs`: warn_alloc prints at most one message per 10 * HZ. */
+const WARN_ALLOC_INTERVAL_NS = 10e9;
+
 /** Who a page block was handed to. */
 export type PageUse = 'pages' | 'slab' | 'large_kmalloc' | 'vmalloc';
 
@@ -40,6 +43,10 @@ export class PageAllocator {
   readonly records = new Map<number, PageBlockRecord>();
   /** Pages in use per purpose. */
   readonly inUse: PageUseCounters = { pages: 0, slab: 0, large_kmalloc: 0, vmalloc: 0 };
+  /** warn_alloc messages the rate limit swallowed. */
+  warnAllocSuppressed = 0;
+  private rsBegin = -1;
+  private rsPrinted = 0;
 
   constructor(
     private readonly ctx: MmContext,
@@ -84,8 +91,21 @@ export class PageAllocator {
     return pfn;
   }
 
-  /** `warn_alloc`: `<comm>: <what>, mode:0x...(...), nodemask=(null)` plus a short Mem-Info. */
+  /**
+   * `warn_alloc`: `<comm>: <what>, mode:0x...(...), nodemask=(null)` plus a short Mem-Info,
+   * rate-limited as the kernel's `nopage_rs` is (one message per 10 s of simulated time).
+   */
   warnAlloc(gfp: number, what: string, details: Record<string, unknown>): void {
+    const now = this.ctx.now();
+    if (this.rsBegin < 0 || now - this.rsBegin >= WARN_ALLOC_INTERVAL_NS) {
+      this.rsBegin = now;
+      this.rsPrinted = 0;
+    }
+    if (this.rsPrinted >= 1) {
+      this.warnAllocSuppressed++;
+      return;
+    }
+    this.rsPrinted++;
     const title = `${this.ctx.current().comm}: ${what}, mode:${gfpMode(gfp)}, nodemask=(null)`;
     this.ctx.report({ kind: 'warn', id: 'page.alloc-failure', title, after: this.showMem(), details: { ...details, gfp } });
   }

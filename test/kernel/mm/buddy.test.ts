@@ -113,7 +113,7 @@ describe('buddy allocator', () => {
   });
 
   it('prints the page allocation failure warning (unless __GFP_NOWARN) and returns null', () => {
-    const { mm, sink } = boot({ banks: SMALL_BANK });
+    const { mm, sink, machine } = boot({ banks: SMALL_BANK });
     while (mm.alloc_pages(GFP_KERNEL | __GFP_NOWARN, 5) !== null);
     expect(sink.reports).toEqual([]);
     expect(mm.alloc_pages(GFP_KERNEL, 5)).toBeNull();
@@ -121,6 +121,12 @@ describe('buddy allocator', () => {
     expect(r).toMatchObject({ kind: 'warn', id: 'page.alloc-failure', title: 'swapper: page allocation failure: order:5, mode:0xcc0(GFP_KERNEL), nodemask=(null)' });
     expect(r!.text).toContain('Mem-Info:');
     expect(r!.text).toMatch(/Node 0 DMA: \d+\*4kB \d+\*8kB/);
+    // Rate-limited like the kernel's nopage_rs: one message per 10 s.
+    expect(mm.alloc_pages(GFP_KERNEL, 5)).toBeNull();
+    expect(sink.reports).toHaveLength(1);
+    machine.time += 10e9;
+    expect(mm.alloc_pages(GFP_KERNEL, 5)).toBeNull();
+    expect(sink.reports).toHaveLength(2);
     expect(gfpMode(GFP_ATOMIC | __GFP_ZERO)).toBe('0x920(GFP_ATOMIC|__GFP_ZERO)');
     expect(gfpMode(GFP_KERNEL | GFP_DMA)).toBe('0xcc1(GFP_KERNEL|GFP_DMA)');
   });
