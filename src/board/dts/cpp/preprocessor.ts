@@ -10,7 +10,8 @@ import { MappedTextBuilder, type MappedText } from '../mapped-text.js';
 import { SourceFile } from '../source-file.js';
 import { blankComments, literalEnd } from './comments.js';
 import { evaluateIfExpression } from './if-expression.js';
-import { expandTokens, MacroTable, type Macro } from './macros.js';
+import { parseDefine } from './define-directive.js';
+import { expandTokens, MacroTable } from './macros.js';
 import { isDigit, isIdentChar, isIdentStart, lexPP, ppNumberEnd, PPCursor, tokensToText, type PPToken } from './pp-tokens.js';
 
 /** Options of a preprocessing run. */
@@ -254,62 +255,7 @@ class Preprocessor {
 
   /** Parses `NAME body` or `NAME(params) body` from `text[start, end)` and defines it. */
   private define(file: SourceFile, text: string, start: number, end: number): void {
-    const tokens = lexPP(text, start, end);
-    let i = 0;
-    const skip = (): void => {
-      while (tokens[i]?.kind === 'space') i++;
-    };
-    skip();
-    const nameTok = tokens[i];
-    const failAt: (t: PPToken | undefined, message: string) => never = (t, message) =>
-      this.fail(file, t?.pos ?? start, message);
-    if (nameTok === undefined) failAt(undefined, 'no macro name given in #define directive');
-    if (nameTok.kind !== 'ident') failAt(nameTok, `macro names must be identifiers, found '${nameTok.text}'`);
-    if (nameTok.text === 'defined') failAt(nameTok, '"defined" cannot be used as a macro name');
-    i++;
-    let params: string[] | null = null;
-    let variadic = false;
-    if (tokens[i]?.kind === 'punct' && tokens[i]!.text === '(') {
-      params = [];
-      i++;
-      for (;;) {
-        skip();
-        const t = tokens[i];
-        if (t === undefined) failAt(tokens[i - 1], "missing ')' in macro parameter list");
-        if (t.kind === 'punct' && t.text === ')' && params.length === 0) break;
-        if (t.kind === 'ident' && !variadic) {
-          if (params.includes(t.text)) failAt(t, `duplicate macro parameter "${t.text}"`);
-          params.push(t.text);
-          i++;
-        } else if (t.text === '.' && tokens[i + 1]?.text === '.' && tokens[i + 2]?.text === '.' && !variadic) {
-          params.push('__VA_ARGS__');
-          variadic = true;
-          i += 3;
-        } else {
-          failAt(t, `expected a parameter name in macro parameter list, found '${t.text}'`);
-        }
-        skip();
-        const sep = tokens[i];
-        if (sep === undefined) failAt(tokens[i - 1], "missing ')' in macro parameter list");
-        if (sep.kind === 'punct' && sep.text === ')') break;
-        if (sep.kind === 'punct' && sep.text === ',' && !variadic) {
-          i++;
-          continue;
-        }
-        failAt(sep, `expected ',' or ')' in macro parameter list, found '${sep.text}'`);
-      }
-      i++;
-    }
-    let a = i;
-    let b = tokens.length;
-    while (a < b && tokens[a]!.kind === 'space') a++;
-    while (b > a && tokens[b - 1]!.kind === 'space') b--;
-    const body = tokens.slice(a, b);
-    if (body.length > 0 && (body[0]!.text === '##' || body[body.length - 1]!.text === '##')) {
-      failAt(body[0]!.text === '##' ? body[0] : body[body.length - 1], "'##' cannot appear at either end of a macro expansion");
-    }
-    const macro: Macro = { name: nameTok.text, params, variadic, body };
-    this.macros.define(macro);
+    this.macros.define(parseDefine(lexPP(text, start, end), start, (pos, message) => this.fail(file, pos, message)));
   }
 
   private hashInclude(file: SourceFile, text: string, hashPos: number, argStart: number, end: number): void {
