@@ -128,8 +128,7 @@ export class Kmalloc {
       return;
     }
     if (pages.flags[i]! & PG_slab) {
-      const slab = this.slab.slabAt(p)!;
-      this.slab.free(slab, p, owner);
+      this.slab.free(this.slab.slabOfFrame(i), p, owner);
       return;
     }
     const head = pages.head[i]!;

@@ -322,6 +322,12 @@ export class SlabAllocator {
     return cache;
   }
 
+  /** The slab a frame (page-array index) belongs to; the frame must have PG_slab. */
+  slabOfFrame(i: number): Slab {
+    const pages = this.ctx.pages;
+    return this.slabTable[pages.priv[pages.head[i]!]!]!;
+  }
+
   /** The slab holding lowmem VA `va`, or undefined. */
   slabAt(va: number): Slab | undefined {
     if (!this.ctx.isLowmemVa(va)) return undefined;
