@@ -60,15 +60,25 @@ export interface LeakRecord {
 
 /** A zone, as tests and the docs see it. */
 export interface ZoneView {
+  /** `DMA`, `Normal`, `HighMem`, `Movable`. */
   readonly name: string;
+  /** First pfn. */
   readonly startPfn: number;
+  /** End pfn (exclusive). */
   readonly endPfn: number;
+  /** Pages the zone spans, holes included. */
   readonly spanned: number;
+  /** RAM pages in the zone. */
   readonly present: number;
+  /** Pages given to the buddy allocator (present minus reserved). */
   readonly managed: number;
+  /** Free pages now. */
   readonly free: number;
+  /** Min watermark, pages. */
   readonly min: number;
+  /** Low watermark, pages. */
   readonly low: number;
+  /** High watermark, pages. */
   readonly high: number;
 }
 

@@ -31,9 +31,13 @@ export interface PageBlockRecord {
 
 /** Pages in use per purpose, for /proc/meminfo. */
 export interface PageUseCounters {
+  /** Blocks from alloc_pages / __get_free_pages. */
   pages: number;
+  /** Slab pages. */
   slab: number;
+  /** Large kmalloc blocks. */
   large_kmalloc: number;
+  /** Pages behind vmalloc areas. */
   vmalloc: number;
 }
 

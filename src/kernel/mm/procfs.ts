@@ -11,20 +11,35 @@ import type { Zone } from './zones.js';
 
 /** /proc/meminfo values in KiB (plus the sandbox's own breakdown of where pages went). */
 export interface MeminfoValues {
+  /** Managed pages (`totalram_pages`). */
   readonly MemTotal: number;
+  /** Free pages in all zones. */
   readonly MemFree: number;
+  /** Free pages minus `totalreserve_pages` (nothing is reclaimable). */
   readonly MemAvailable: number;
+  /** Managed HighMem. */
   readonly HighTotal: number;
+  /** Free HighMem. */
   readonly HighFree: number;
+  /** Managed lowmem. */
   readonly LowTotal: number;
+  /** Free lowmem. */
   readonly LowFree: number;
+  /** Slab pages plus large kmalloc blocks. */
   readonly Slab: number;
+  /** Always 0: no reclaimable caches. */
   readonly SReclaimable: number;
+  /** Equal to Slab. */
   readonly SUnreclaim: number;
+  /** Always 0 here (stacks are counted where they were allocated). */
   readonly KernelStack: number;
+  /** Always 0: page tables are not modelled as pages. */
   readonly PageTables: number;
+  /** Half of MemTotal (overcommit_ratio 50, no swap). */
   readonly CommitLimit: number;
+  /** Size of the vmalloc area. */
   readonly VmallocTotal: number;
+  /** Pages mapped by vmalloc areas. */
   readonly VmallocUsed: number;
   /** Sandbox: KiB held by alloc_pages/__get_free_pages callers (not a Linux field). */
   readonly PageAllocUsed: number;
