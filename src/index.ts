@@ -62,3 +62,11 @@ export type { PhysRange } from './kernel/mm/memblock.js';
 export type { ExecContext, Task } from './kernel/context.js';
 export type { SymptomLog } from './kernel/symptoms.js';
 export type { CurrentKernel } from './kernel/current.js';
+
+// ---- Device trees ----------------------------------------------------------------------------
+export {
+  parseDts, parseDtsFile, printDts, DtsError,
+  findNodeByPath, findNodeByLabel, findNodeByPhandle, getProperty,
+  getU32, getU32Array, getString, getStringList, getCells, isCompatible, addressCells, sizeCells, decodeReg,
+  type DtTree, type DtNode, type DtProperty,
+} from './board/dts/index.js';

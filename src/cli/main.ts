@@ -4,6 +4,7 @@
  * and `dts` (parse a device-tree source and print it back as dtc would).
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { registerDtsCommand } from './dts-command.js';
 import { runMemoryDemo } from './memory-demo.js';
 
 function integer(name: string) {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
       for (const line of result.lines) console.log(line);
       if (opts.strict && (result.corruptedBytes > 0 || result.board.reports.length > 0)) process.exitCode = 1;
     });
+  registerDtsCommand(program);
   return program;
 }
 
