@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { registerDtsCommand } from './dts-command.js';
-import { runMemoryDemo } from './memory-demo.js';
+import { runDmaDemo } from './dma-demo.js';
 
 function integer(name: string) {
   return (v: string): number => {
@@ -19,12 +19,12 @@ export function buildProgram(): Command {
   const program = new Command('driverlab').description('Linux-style drivers in TypeScript on a simulated non-coherent PowerPC SoC').showHelpAfterError();
   program
     .command('run', { isDefault: true })
-    .description('boot the default board and run the main job (now: the memory-system demo)')
+    .description('boot the default board and run the main job (until the NIC exists: the DMA demo)')
     .option('--seed <n>', 'seed for everything random', integer('--seed'), 1)
     .option('--coherent', "use the default board's coherent twin", false)
     .option('--strict', 'exit non-zero when anything was reported or corrupted', false)
     .action((opts: { seed: number; coherent: boolean; strict: boolean }) => {
-      const result = runMemoryDemo({ seed: opts.seed, coherent: opts.coherent });
+      const result = runDmaDemo({ seed: opts.seed, coherent: opts.coherent });
       for (const line of result.lines) console.log(line);
       if (opts.strict && (result.corruptedBytes > 0 || result.board.reports.length > 0)) process.exitCode = 1;
     });

@@ -197,6 +197,12 @@ export class Bus {
 export class BusMasterPort {
   private readonly scratch = new Uint8Array(8);
   private readonly scratchView = new DataView(this.scratch.buffer);
+  /**
+   * Buffers the device has taken on and will still read or write (a fetched descriptor's
+   * buffer with a transfer under way). Device models claim and release them; the DMA checker
+   * reports an unmap that lands inside one ("unmap while DMA is in flight").
+   */
+  readonly claims: { pa: number; len: number }[] = [];
 
   constructor(
     private readonly bus: Bus,
@@ -205,6 +211,17 @@ export class BusMasterPort {
     /** Whether the CPU cache snoops this master's traffic (a coherent device). */
     readonly snoop: boolean,
   ) {}
+
+  /** The device starts a transfer on [pa, pa+len) that will outlast this instant. */
+  claim(pa: number, len: number): void {
+    this.claims.push({ pa, len });
+  }
+
+  /** The transfer on [pa, pa+len) is over. Releasing what was not claimed is ignored. */
+  release(pa: number, len: number): void {
+    const i = this.claims.findIndex((c) => c.pa === pa && c.len === len);
+    if (i >= 0) this.claims.splice(i, 1);
+  }
 
   /** DMA read of `len` bytes at `pa` into `dst[dstOff..]`. */
   read(pa: number, dst: Uint8Array, dstOff: number, len: number): void {

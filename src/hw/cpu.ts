@@ -8,12 +8,13 @@ import type { DataCache } from './cache.js';
 import type { Bus } from './bus.js';
 import { BusError, CpuFault, type AccessKind } from './errors.js';
 import { PTE_CACHE_INHIBITED as PTE_CACHE_INHIBITED_, type Mmu } from './mmu.js';
-import { FRAME_SIZE as FRAME_SIZE_, LINE_STALE as LINE_STALE_, type RamStore } from './ram.js';
+import { FRAME_SIZE as FRAME_SIZE_, LINE_STALE as LINE_STALE_, WATCH_READS_MASK as WATCH_READS_MASK_, type RamStore } from './ram.js';
 
 // Module-local copies: imported bindings can cost a getter call per use under some loaders.
 const PTE_CACHE_INHIBITED = PTE_CACHE_INHIBITED_;
 const FRAME_SIZE = FRAME_SIZE_;
 const LINE_STALE = LINE_STALE_;
+const WATCH_READS_MASK = WATCH_READS_MASK_;
 
 
 /** Called when a CPU access touches a line whose watch bits are set (checkers' shadow memory). */
@@ -21,6 +22,9 @@ export type WatchHook = (va: number, pa: number, len: number, write: boolean, bi
 
 /** Called when the CPU reads bytes of a line that a device changed in RAM behind the cache. */
 export type StaleReadHook = (va: number, pa: number, len: number) => void;
+
+/** {@link Cpu.checkpointIn} when nobody wants a checkpoint. */
+const NO_CHECKPOINT = 0x7fff_ffff;
 
 const KIND_CACHED = 0;
 const KIND_UNCACHED_RAM = 1;
@@ -34,6 +38,19 @@ export class Cpu {
   onStaleRead: StaleReadHook | null = null;
   /** Memory operations performed (each scalar access or bulk call counts one). */
   accesses = 0;
+  /** Stores performed (RAM stores and MMIO writes); the kernel's spin detector compares it between checkpoints. */
+  stores = 0;
+  /**
+   * Accesses left before {@link onCheckpoint} runs: a countdown decremented at the start of every
+   * access, so the common case costs one decrement. The hook must set it again.
+   */
+  checkpointIn = NO_CHECKPOINT;
+  /**
+   * The kernel's checkpoint (its clock and interrupt delivery), called at the start of an access,
+   * before anything of the access is done, once {@link checkpointIn} reaches zero. `scalar` is true
+   * for a single load or store, false for a bulk operation (memcpy, fill, read, write, compare).
+   */
+  onCheckpoint: ((scalar: boolean) => void) | null = null;
 
   // Result of prep(): where the chunk's bytes are.
   private cKind = 0;
@@ -148,6 +165,7 @@ export class Cpu {
   /** Copy `len` bytes from `src` to `dst` (kernel virtual addresses); overlapping ranges behave as memmove. */
   copy(dst: number, src: number, len: number): void {
     this.accesses++;
+    if (--this.checkpointIn <= 0) this.checkpoint(false);
     if (len <= 0) return;
     if (dst > src && dst < src + len) {
       // Overlap with dst above src: copy backwards in chunks so no byte is read after it was overwritten.
@@ -174,6 +192,7 @@ export class Cpu {
   /** Set `len` bytes at `va` to `byte`. */
   fill(va: number, byte: number, len: number): void {
     this.accesses++;
+    if (--this.checkpointIn <= 0) this.checkpoint(false);
     let done = 0;
     while (done < len) {
       const p = va + done;
@@ -191,6 +210,7 @@ export class Cpu {
   /** Copy bytes from the host into simulated memory at `va`, through the cache. */
   write(va: number, src: Uint8Array, srcOff = 0, len = src.length - srcOff): void {
     this.accesses++;
+    if (--this.checkpointIn <= 0) this.checkpoint(false);
     let done = 0;
     while (done < len) {
       const p = va + done;
@@ -208,6 +228,7 @@ export class Cpu {
   /** Copy `len` bytes at `va`, as the CPU sees them, into `dst` on the host. */
   read(va: number, dst: Uint8Array, dstOff = 0, len = dst.length - dstOff): void {
     this.accesses++;
+    if (--this.checkpointIn <= 0) this.checkpoint(false);
     let done = 0;
     while (done < len) {
       const p = va + done;
@@ -222,6 +243,7 @@ export class Cpu {
   /** Compare `len` bytes at `a` and `b` like memcmp: negative, zero or positive. */
   compare(a: number, b: number, len: number): number {
     this.accesses++;
+    if (--this.checkpointIn <= 0) this.checkpoint(false);
     let done = 0;
     while (done < len) {
       const pa = a + done;
@@ -246,6 +268,7 @@ export class Cpu {
   /** Offset of the first byte in [va, va+len) that is not `byte`, or -1. */
   findNot(va: number, byte: number, len: number): number {
     this.accesses++;
+    if (--this.checkpointIn <= 0) this.checkpoint(false);
     let done = 0;
     while (done < len) {
       const p = va + done;
@@ -261,6 +284,33 @@ export class Cpu {
       done += n;
     }
     return -1;
+  }
+
+  /**
+   * A cache-block instruction over every line of [va, va+len), as `flush_dcache_range` and its
+   * siblings loop: `dcbst` (clean), `dcbi` (invalidate), `dcbf` (flush), `dcbz` (zero). Each
+   * translates like a load (dcbst, dcbf) or a store (dcbi, dcbz), so a bad address faults here.
+   * Cache-inhibited pages are skipped (nothing of them is cached).
+   */
+  cacheBlockOp(op: 'dcbst' | 'dcbi' | 'dcbf' | 'dcbz', va: number, len: number): void {
+    this.accesses++;
+    if (len <= 0) return;
+    const access: AccessKind = op === 'dcbi' || op === 'dcbz' ? 'write' : 'read';
+    const ls = this.store.lineSize;
+    let p = va - (va % ls);
+    const end = va + len;
+    while (p < end) {
+      const n = Math.min(end - p, FRAME_SIZE - (p % FRAME_SIZE));
+      const pa = this.mmu.translate(p >>> 0, access);
+      if (!(this.mmu.lastAttr & PTE_CACHE_INHIBITED)) {
+        if (!this.store.isRam(pa)) throw new CpuFault(p >>> 0, access, 'machine-check', pa);
+        if (op === 'dcbst') this.cache.clean(pa, n);
+        else if (op === 'dcbi') this.cache.invalidate(pa, n);
+        else if (op === 'dcbf') this.cache.flush(pa, n);
+        else this.cache.zero(pa, n);
+      }
+      p += n;
+    }
   }
 
   /** Physical address of `va` as the MMU translates it, or -1 (no fault). */
@@ -286,6 +336,7 @@ export class Cpu {
   /** Scalar prep: returns true when the access straddles a page and needs the byte-wise path. */
   private prepScalar(va: number, size: number, access: AccessKind): boolean {
     this.accesses++;
+    if (--this.checkpointIn <= 0) this.checkpoint(true);
     if ((va % FRAME_SIZE) + size > FRAME_SIZE) return true;
     this.prep(va, size, access);
     return false;
@@ -320,12 +371,21 @@ export class Cpu {
     this.cOff = st.cpuBase(slot) + inFrame;
     const shift = st.lineShift;
     const acc = this.cache.touchCpu(slot, inFrame >>> shift, (inFrame + n - 1) >>> shift, write);
-    if (this.cache.watchSeen !== 0 && this.onWatch) this.onWatch(va, pa, n, write, this.cache.watchSeen);
+    // The symptom first, so the rule report made at this same access can carry it.
     if (acc & LINE_STALE && !write && this.onStaleRead) this.onStaleRead(va, pa, n);
+    const watch = this.cache.watchSeen;
+    if (watch !== 0 && (write || watch & WATCH_READS_MASK) && this.onWatch) this.onWatch(va, pa, n, write, watch);
+  }
+
+  /** Run the kernel's checkpoint hook, or park the countdown when there is none. */
+  private checkpoint(scalar: boolean): void {
+    if (this.onCheckpoint) this.onCheckpoint(scalar);
+    else this.checkpointIn = NO_CHECKPOINT;
   }
 
   /** After a store into the chunk prepared last: uncached RAM stores make cached copies stale. */
   private afterStore(n: number): void {
+    this.stores++;
     if (this.cKind === KIND_UNCACHED_RAM) this.cache.afterUncachedWrite(this.cPa, n);
   }
 
@@ -339,6 +399,7 @@ export class Cpu {
   }
 
   private mmioWrite(va: number, size: 1 | 2 | 4, value: number): void {
+    this.stores++;
     try {
       this.bus.mmioWrite(this.cPa, size, value);
     } catch (e) {

@@ -19,6 +19,21 @@ export const LINE_DIVERGED = 4;
 /** A bus master wrote RAM while the line was valid in a non-snooping cache. */
 export const LINE_STALE = 8;
 
+/**
+ * Watch bits (per line, {@link RamStore.watch}): checkers mark lines whose CPU accesses they must
+ * see. Bits in the low nibble ask for reads and writes, bits in the high nibble for writes only,
+ * so a buffer the CPU may read but must not write costs nothing on reads.
+ */
+export const WATCH_READS_MASK = 0x0f;
+/** Watch bit: the DMA checker's device-owned streaming buffer (reads and writes). */
+export const WATCH_DMA_DEVICE = 0x01;
+/** Watch bit: freed slab memory (reads and writes). */
+export const WATCH_FREED = 0x02;
+/** Watch bit: a CPU-owned streaming buffer (writes only). */
+export const WATCH_DMA_CPU = 0x10;
+/** Watch bit: a cache line a FROM_DEVICE/BIDIRECTIONAL mapping shares with other memory (writes only). */
+export const WATCH_DMA_EDGE = 0x20;
+
 /** A RAM bank as the store holds it. */
 export interface StoreBank {
   readonly base: number;

@@ -7,6 +7,9 @@ import { CpuFault } from '../hw/errors.js';
 import type { Machine } from '../hw/machine.js';
 import { parseCmdline, type BootOptions } from './cmdline.js';
 import { ExecContext, type Task } from './context.js';
+import { Device } from './device.js';
+import { DmaEngine } from './dma/engine.js';
+import { DmaPools } from './dma/pool.js';
 import { withKernel, type CurrentKernel } from './current.js';
 import { KERNEL_IMAGE, LOWMEM_MAX, PAGE_OFFSET, THREAD_SIZE } from './layout.js';
 import { GFP_KERNEL } from './mm/gfp.js';
@@ -60,6 +63,12 @@ export class Kernel implements CurrentKernel {
   readonly platform: string;
   /** Owner tag for allocations made by the code now running (a device name, or `kernel`). */
   owner = 'kernel';
+  /** Devices by name. */
+  readonly devices = new Map<string, Device>();
+  /** The DMA mapping layer and its checker. */
+  readonly dma: DmaEngine;
+  /** dma_pool operations. */
+  readonly dmaPools: DmaPools;
 
   constructor(machine: Machine, config: KernelConfig = {}) {
     this.machine = machine;
@@ -107,11 +116,26 @@ export class Kernel implements CurrentKernel {
     const stack = withKernel(this, () => this.mm.__get_free_pages(GFP_KERNEL, Math.log2(THREAD_SIZE / 4096), 'kernel'));
     Object.assign(init, { stackBase: stack, stackTop: stack + THREAD_SIZE, sp: stack + THREAD_SIZE });
     this.symptoms = new SymptomLog(machine);
+    this.dma = new DmaEngine(this);
+    this.dmaPools = new DmaPools(this, this.dma);
   }
 
   /** The core (the free driver functions reach it through the current kernel). */
   get cpu() {
     return this.machine.cpu;
+  }
+
+  /**
+   * Create a device with its own bus-master port (what the board does for each device-tree
+   * node with a model; tests use it directly). DMA coherence defaults to the board's.
+   */
+  createDevice(name: string, opts: { driver?: string | null; dmaCoherent?: boolean } = {}): Device {
+    if (this.devices.has(name)) throw new Error(`createDevice: a device named "${name}" already exists`);
+    const coherent = opts.dmaCoherent ?? this.machine.coherent;
+    const dev = new Device({ name, driver: opts.driver ?? null, dmaCoherent: coherent, busMaster: this.machine.bus.master(name, { snoop: coherent }) });
+    this.devices.set(name, dev);
+    this.dma.registerDevice(dev);
+    return dev;
   }
 
   /** Everything reported so far. */

@@ -23,7 +23,15 @@ export const VMALLOC_END = 0xf600_0000;
 /** The ioremap area: [IOREMAP_BASE, IOREMAP_TOP), handed out top-down as Linux's `ioremap_bot` does. */
 export const IOREMAP_BASE = 0xf600_0000;
 /** End of the ioremap area (exclusive). */
-export const IOREMAP_TOP = 0xfe00_0000;
+export const IOREMAP_TOP = 0xfd00_0000;
+/**
+ * The uncached remap area for dma_alloc_coherent on a non-coherent board: [DMA_COHERENT_BASE,
+ * DMA_COHERENT_END), 16 MiB (older 32-bit PowerPC kernels had such a "consistent" area of 2 MiB by
+ * default; newer ones remap in vmalloc space — the effect for a driver is the same).
+ */
+export const DMA_COHERENT_BASE = 0xfd00_0000;
+/** End of the coherent remap area (exclusive). */
+export const DMA_COHERENT_END = 0xfe00_0000;
 /** Persistent kmap area for highmem pages (`PKMAP_BASE`), 1024 slots. */
 export const PKMAP_BASE = 0xfe00_0000;
 /** Number of persistent kmap slots (`LAST_PKMAP`). */

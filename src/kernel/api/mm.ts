@@ -31,9 +31,14 @@ export function krealloc(p: number | null, size: number, gfp: number): number | 
   const k = kernelFor('krealloc');
   return k.mm.krealloc(p, size, gfp, k.owner);
 }
-/** `kfree(p)`; `kfree(null)` does nothing. */
+/** `kfree(p)`; `kfree(null)` does nothing. Freeing memory a device still has mapped is reported. */
 export function kfree(p: number | null | undefined): void {
-  kernelFor('kfree').mm.kfree(p);
+  const k = kernelFor('kfree');
+  if (typeof p === 'number' && p !== 0) {
+    const obj = k.mm.objectAt(p);
+    if (obj && obj.objectStart === p && obj.state === 'allocated') k.dma.checkFree('kfree', p, obj.size);
+  }
+  k.mm.kfree(p, k.owner);
 }
 /** `ksize(p)`: usable size of a kmalloc object. */
 export function ksize(p: number | null): number {
@@ -58,13 +63,17 @@ export function get_zeroed_page(gfp: number): number {
   const k = kernelFor('get_zeroed_page');
   return k.mm.get_zeroed_page(gfp, k.owner);
 }
-/** `free_pages(addr, order)`. */
+/** `free_pages(addr, order)`. Freeing pages a device still has mapped is reported. */
 export function free_pages(addr: number, order: number): void {
-  kernelFor('free_pages').mm.free_pages(addr, order);
+  const k = kernelFor('free_pages');
+  if (Number.isInteger(order) && order >= 0 && order <= 10) k.dma.checkFree('free_pages', addr, 4096 * 2 ** order);
+  k.mm.free_pages(addr, order);
 }
 /** `free_page(addr)`. */
 export function free_page(addr: number): void {
-  kernelFor('free_page').mm.free_page(addr);
+  const k = kernelFor('free_page');
+  k.dma.checkFree('free_page', addr, 4096);
+  k.mm.free_page(addr);
 }
 /** `page_address(page)`: lowmem address of a page, or null for an unmapped highmem page. */
 export function page_address(page: number): number | null {
@@ -104,9 +113,14 @@ export function vzalloc(size: number): number | null {
   const k = kernelFor('vzalloc');
   return k.mm.vzalloc(size, k.owner);
 }
-/** `vfree(addr)`. */
+/** `vfree(addr)`. Freeing pages a device still has mapped (through dma_map_page) is reported. */
 export function vfree(addr: number | null): void {
-  kernelFor('vfree').mm.vfree(addr);
+  const k = kernelFor('vfree');
+  if (typeof addr === 'number' && k.mm.is_vmalloc_addr(addr)) {
+    // The area's pages run until its guard page, which is unmapped.
+    for (let p = addr; k.machine.cpu.virtToPhys(p) >= 0; p += 4096) k.dma.checkFree('vfree', p, 4096);
+  }
+  k.mm.vfree(addr);
 }
 /** `is_vmalloc_addr(addr)`. */
 export function is_vmalloc_addr(addr: number): boolean {
