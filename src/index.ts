@@ -70,3 +70,19 @@ export {
   getU32, getU32Array, getString, getStringList, getCells, isCompatible, addressCells, sizeCells, decodeReg,
   type DtTree, type DtNode, type DtProperty,
 } from './board/dts/index.js';
+
+// ---- DMA mapping API -------------------------------------------------------------------------
+export {
+  dma_set_mask, dma_set_coherent_mask, dma_set_mask_and_coherent, dma_get_mask, dma_addressing_limited, dma_get_required_mask, dma_get_cache_alignment,
+  dma_map_single, dma_map_single_attrs, dma_unmap_single, dma_unmap_single_attrs, dma_map_page, dma_map_page_attrs, dma_unmap_page, dma_unmap_page_attrs,
+  dma_mapping_error, dma_sync_single_for_cpu, dma_sync_single_for_device, dma_sync_single_range_for_cpu, dma_sync_single_range_for_device,
+  dma_map_sg, dma_map_sg_attrs, dma_unmap_sg, dma_sync_sg_for_cpu, dma_sync_sg_for_device,
+  dma_alloc_coherent, dma_free_coherent, dma_pool_create, dma_pool_alloc, dma_pool_zalloc, dma_pool_free, dma_pool_destroy, dma_addr, dma_debug_dump,
+} from './kernel/dma/api.js';
+export {
+  DMA_BIDIRECTIONAL, DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_NONE, DMA_ATTR_SKIP_CPU_SYNC, DMA_ATTR_NO_WARN, DMA_MAPPING_ERROR, DMA_BIT_MASK, type DmaDirection,
+} from './kernel/dma/types.js';
+export { sg_init_table, sg_set_buf, sg_set_page, for_each_sg, sg_dma_address, sg_dma_len, sg_mark_end, type Scatterlist } from './kernel/dma/sg.js';
+export type { DmaAddrRef, DmaEngine } from './kernel/dma/engine.js';
+export type { DmaPool } from './kernel/dma/pool.js';
+export { Device } from './kernel/device.js';

@@ -11,7 +11,7 @@ import type { Machine } from '../../../hw/machine.js';
 import { FRAME_SIZE, LINE_DIRTY, LINE_VALID, WATCH_DMA_CPU, WATCH_DMA_DEVICE, WATCH_DMA_EDGE } from '../../../hw/ram.js';
 import type { Device } from '../../device.js';
 import { describeSymptom, type Symptom } from '../../symptoms.js';
-import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE, dirName, hex16, hex8 } from '../types.js';
+import { DMA_FROM_DEVICE, DMA_TO_DEVICE, dirName, hex16, hex8 } from '../types.js';
 import type { DmaEntry, DmaEntryTable } from './entries.js';
 import type { DmaReporter } from './report.js';
 
@@ -356,21 +356,27 @@ export class DmaAccessChecks {
     const st = this.machine.store;
     const ls = st.lineSize;
     const entries = this.table.overlappingPhys(pa - ls, len + 2 * ls, this.scratch2);
-    const start = pa - (pa % ls);
-    for (let p = start; p < pa + len; p += ls) {
+    let p = pa - (pa % ls);
+    const end = pa + len;
+    while (p < end) {
+      // One frame at a time: one slot lookup per frame, then plain array work per line.
+      const frameStart = p - (p % FRAME_SIZE);
+      const frameEnd = Math.min(end, frameStart + FRAME_SIZE);
       const slot = st.slotOf(p);
-      if (slot < 0) continue;
-      const g = slot * st.linesPerFrame + ((p % FRAME_SIZE) >>> st.lineShift);
-      let bits = 0;
-      for (const e of entries) {
-        if (e.type === 'coherent' || !(p < e.pa + e.size && e.pa < p + ls)) continue;
-        bits |= e.owner === 'device' ? WATCH_DMA_DEVICE : WATCH_DMA_CPU;
-        const partial = p < e.pa || p + ls > e.pa + e.size;
-        // Shared lines only corrupt where nothing snoops.
-        if (partial && e.dir !== DMA_TO_DEVICE && e.owner === 'device' && !e.dev.dmaCoherent) bits |= WATCH_DMA_EDGE;
-        if (e.dir === DMA_BIDIRECTIONAL && e.owner === 'cpu') bits |= 0; // CPU may read and write its own BIDI buffer
+      const base = slot * st.linesPerFrame - (frameStart >>> 0) / ls;
+      const watch = st.watch;
+      for (; p < frameEnd; p += ls) {
+        let bits = 0;
+        for (let i = 0; i < entries.length; i++) {
+          const e = entries[i]!;
+          if (e.type === 'coherent' || !(p < e.pa + e.size && e.pa < p + ls)) continue;
+          bits |= e.owner === 'device' ? WATCH_DMA_DEVICE : WATCH_DMA_CPU;
+          // Shared lines only corrupt where nothing snoops.
+          if (e.dir !== DMA_TO_DEVICE && e.owner === 'device' && !e.dev.dmaCoherent && (p < e.pa || p + ls > e.pa + e.size)) bits |= WATCH_DMA_EDGE;
+        }
+        const g = base + p / ls;
+        watch[g] = (watch[g]! & ~DMA_BITS) | bits;
       }
-      st.watch[g] = (st.watch[g]! & ~DMA_BITS) | bits;
     }
   }
 }

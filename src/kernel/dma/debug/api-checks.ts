@@ -68,8 +68,8 @@ export class DmaApiChecks {
 
   /** `debug_dma_mapping_error`: mark the first unchecked entry with this handle as checked. */
   mappingError(dev: Device, addr: number): void {
-    const e = this.table.findContaining(dev, addr, 1);
-    if (e && e.dmaAddr === addr && e.mapErrState === MAP_ERR_NOT_CHECKED) e.mapErrState = MAP_ERR_CHECKED;
+    const e = this.table.exact(dev, addr).find((x) => x.mapErrState === MAP_ERR_NOT_CHECKED);
+    if (e) e.mapErrState = MAP_ERR_CHECKED;
   }
 
   /**

@@ -111,6 +111,13 @@ export class DmaEntryTable {
     return candidates === 1 ? best : null;
   }
 
+  /** Entries of `dev` whose handle is exactly `addr`, in mapping order. */
+  exact(dev: Device, addr: number): DmaEntry[] {
+    const bucket = this.byDmaPage.get(Math.floor(addr / PAGE));
+    if (!bucket || bucket.length === 0) return [];
+    return bucket.filter((e) => e.dev === dev && e.dmaAddr === addr).sort((a, b) => a.id - b.id);
+  }
+
   /** dma-debug's sync lookup: a live entry of `dev` containing [addr, addr+size). */
   findContaining(dev: Device, addr: number, size: number): DmaEntry | null {
     const bucket = this.byDmaPage.get(Math.floor(addr / PAGE));
@@ -169,6 +176,6 @@ function removeSpan(map: Map<number, DmaEntry[]>, base: number, size: number, e:
       b[i] = b[b.length - 1]!;
       b.pop();
     }
-    if (b.length === 0) map.delete(p);
+    // Empty buckets stay: deleting and re-adding Map keys on every map/unmap makes V8 rehash large maps.
   }
 }
