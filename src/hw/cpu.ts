@@ -277,9 +277,8 @@ export class Cpu {
       if (this.cKind === KIND_MMIO) {
         for (let i = 0; i < n; i++) if (this.mmioRead(p + i, 1) !== byte) return done + i;
       } else {
-        const d = this.store.data;
-        const off = this.cOff;
-        for (let i = 0; i < n; i++) if (d[off + i] !== byte) return done + i;
+        const i = scanNot(this.store.data, this.store.data32, this.cOff, n, byte & 0xff);
+        if (i >= 0) return done + i;
       }
       done += n;
     }
@@ -431,6 +430,24 @@ export class Cpu {
     }
     return 0;
   }
+}
+
+/** Index of the first byte in d[off, off+n) that is not `byte`, or -1; whole words where aligned. */
+function scanNot(d: Uint8Array, d32: Int32Array, off: number, n: number, byte: number): number {
+  let i = 0;
+  while (i < n && (off + i) % 4 !== 0) {
+    if (d[off + i] !== byte) return i;
+    i++;
+  }
+  const word = (byte * 0x01010101) | 0;
+  let w = (off + i) >> 2;
+  while (i + 4 <= n) {
+    if (d32[w] !== word) break;
+    w++;
+    i += 4;
+  }
+  for (; i < n; i++) if (d[off + i] !== byte) return i;
+  return -1;
 }
 
 function swap16(v: number): number {

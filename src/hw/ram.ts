@@ -61,6 +61,8 @@ export class RamStore {
   data: Uint8Array;
   /** Big-endian-capable view of {@link data}; replaced when the pool grows. */
   view: DataView;
+  /** 32-bit word view of {@link data} (host byte order), for word-at-a-time scans. */
+  data32: Int32Array;
   /** Per-line state bits (LINE_*), indexed by global line id = slot*linesPerFrame + line. */
   lstate: Uint8Array;
   /** Per-line way index while the line is valid (set-associative modes). */
@@ -93,6 +95,7 @@ export class RamStore {
     this.capacity = initialFrames;
     this.data = new Uint8Array(initialFrames << SLOT_SHIFT);
     this.view = new DataView(this.data.buffer);
+    this.data32 = new Int32Array(this.data.buffer);
     const lines = initialFrames * this.linesPerFrame;
     this.lstate = new Uint8Array(lines);
     this.lway = new Uint8Array(lines);
@@ -178,6 +181,7 @@ export class RamStore {
     data.set(this.data);
     this.data = data;
     this.view = new DataView(data.buffer);
+    this.data32 = new Int32Array(data.buffer);
     const lines = cap * this.linesPerFrame;
     const grown = (old: Uint8Array): Uint8Array => {
       const a = new Uint8Array(lines);
