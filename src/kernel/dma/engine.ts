@@ -13,6 +13,7 @@ import { SandboxArgumentError } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { KERNEL_IMAGE, PAGE_OFFSET, PAGE_SIZE } from '../layout.js';
 import { GFP_DMA } from '../mm/gfp.js';
+import { INSN } from '../report/regs.js';
 import { kernelFrame } from '../report/symbols.js';
 import { CoherentAllocator } from './coherent.js';
 import { DmaChecker, NULL_DMA_CHECKER, type DmaCheckerHooks } from './debug/checker.js';
@@ -23,6 +24,7 @@ import {
 } from './types.js';
 
 const ENOMEM = 12;
+const OP_INSN = { dcbst: INSN.DCBST, dcbi: INSN.DCBI, dcbf: INSN.DCBF } as const;
 const EIO = 5;
 
 /** A `dma_addr_t *` out-parameter: `dma_alloc_coherent(dev, size, handle, gfp)` writes `handle.value`. */
@@ -366,10 +368,7 @@ export class DmaEngine {
       dir === DMA_TO_DEVICE ? 'dcbst' : dir === DMA_FROM_DEVICE ? ((pa % ls) !== 0 || ((pa + size) % ls) !== 0 ? 'dcbf' : 'dcbi') : 'dcbf';
     if (highmemRam) {
       // __dma_sync_page_highmem: kmap_atomic each page and run the same loop.
-      const c = this.kernel.machine.cache;
-      if (op === 'dcbst') c.clean(pa, size);
-      else if (op === 'dcbi') c.invalidate(pa, size);
-      else c.flush(pa, size);
+      this.physOp(op, pa, size);
       return;
     }
     const va = (pa - mm.memstart + PAGE_OFFSET) % 0x1_0000_0000;
@@ -378,13 +377,24 @@ export class DmaEngine {
     } catch (e) {
       if (!(e instanceof CpuFault)) throw e;
       const arch = forDevice ? 'arch_sync_dma_for_device' : 'arch_sync_dma_for_cpu';
+      // __dma_sync and dma_direct_sync_single_* are inlined in Linux 6.6, so NIP is in the arch
+      // sync function, LR is the DMA API call the driver made, and the driver comes next; the
+      // word at NIP is the cache instruction that faulted.
       throw this.kernel.reporter.oops({
-        fault: { address: e.va, access: e.access, machineCheck: e.reason === 'machine-check', ...(e.reason === 'user' ? { kuap: true } : {}) },
-        frames: [kernelFrame(arch, { offset: 0x44 }), kernelFrame(forDevice ? 'dma_direct_sync_single_for_device' : 'dma_direct_sync_single_for_cpu', { offset: 0x58 })],
+        fault: { address: e.va, access: e.access, machineCheck: e.reason === 'machine-check', insn: OP_INSN[op], ...(e.reason === 'user' ? { kuap: true } : {}) },
+        frames: [kernelFrame(arch, { offset: 0x44 })],
         userFirst: false,
         details: { handlePa: pa, size, dir, op, reason: e.reason, fn },
       });
     }
+  }
+
+  /** The cache operation `op` on every line of physical [pa, pa+size), without translation. */
+  private physOp(op: 'dcbst' | 'dcbi' | 'dcbf', pa: number, size: number): void {
+    const c = this.kernel.machine.cache;
+    if (op === 'dcbst') c.clean(pa, size);
+    else if (op === 'dcbi') c.invalidate(pa, size);
+    else c.flush(pa, size);
   }
 
   private capable(dev: Device, dma: number, size: number): boolean {
