@@ -376,6 +376,15 @@ export class DmaEngine {
       this.kernel.machine.cpu.cacheBlockOp(op, va, size);
     } catch (e) {
       if (!(e instanceof CpuFault)) throw e;
+      if (e.reason === 'protection') {
+        // A dcbi on the kernel image (handle 0 is its first page). The sandbox write-protects
+        // text and rodata against stores, but the pinned linear-map entries __dma_sync runs on
+        // are writable for the kernel, so Linux takes no fault here: the lines are invalidated
+        // and only dma-debug speaks (reference §4.1). Redo the whole range on the physical
+        // lines; those the instruction loop already handled are unaffected the second time.
+        this.physOp(op, pa, size);
+        return;
+      }
       const arch = forDevice ? 'arch_sync_dma_for_device' : 'arch_sync_dma_for_cpu';
       // __dma_sync and dma_direct_sync_single_* are inlined in Linux 6.6, so NIP is in the arch
       // sync function, LR is the DMA API call the driver made, and the driver comes next; the
