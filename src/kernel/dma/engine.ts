@@ -277,7 +277,11 @@ export class DmaEngine {
       this.kernel.reporter.warn({ id: 'dma.free-irqs-disabled', title: 'WARN_ON(irqs_disabled())', site: { file: 'kernel/dma/mapping.c', line: 706 }, driver: dev.driverString, device: dev.name, body: ['dma_free_coherent() may only be called with interrupts enabled.'] });
     }
     if (va === null || va === 0) return;
-    this.checker.unmap(dev, handle, size, DMA_BIDIRECTIONAL, 'coherent', 'dma_free_coherent', { cpuVa: va });
+    // dma-debug compares the physical address behind the CPU address (virt_to_page, or
+    // vmalloc_to_pfn for the uncached remap), not the address itself.
+    const mapped = this.kernel.machine.cpu.virtToPhys(va);
+    const cpuPa = mapped >= 0 ? mapped : (this.linearToPhys(va) >>> 0);
+    this.checker.unmap(dev, handle, size, DMA_BIDIRECTIONAL, 'coherent', 'dma_free_coherent', { cpuPa });
     const b = this.coherent.lookup(va);
     if (b && b.pa + dev.dmaOffset === handle) this.coherent.release(b);
   }

@@ -76,7 +76,7 @@ export class DmaApiChecks {
    * `check_unmap`: find the entry by exact handle and compare everything the driver passed. The
    * entry is removed and returned, or null when there was none to remove.
    */
-  unmap(dev: Device, addr: number, size: number, dir: number, type: DmaEntryType, opts: { sgNents?: number; cpuVa?: number } = {}): DmaEntry | null {
+  unmap(dev: Device, addr: number, size: number, dir: number, type: DmaEntryType, opts: { sgNents?: number; cpuPa?: number } = {}): DmaEntry | null {
     const e = this.table.findExact(dev, addr, { size, type, dir, sgCallEnts: opts.sgNents ?? 0 });
     if (!e) {
       if (addr === DMA_MAPPING_ERROR) this.out.dmaApiError('dma.unmap-invalid', dev, 'device driver tries to free an invalid DMA memory address', null, { dmaAddr: addr });
@@ -102,12 +102,13 @@ export class DmaApiChecks {
         `device driver frees DMA memory with wrong function [device address=${hex16(addr)}] [size=${e.size} bytes] [mapped as ${e.type}] [unmapped as ${type}]`,
         e,
       );
-    } else if (e.type === 'coherent' && opts.cpuVa !== undefined && opts.cpuVa !== e.cpuVa) {
+    } else if (e.type === 'coherent' && opts.cpuPa !== undefined && opts.cpuPa !== e.pa) {
       this.out.dmaApiError(
         'dma.free-cpu-addr',
         dev,
-        `device driver frees DMA memory with different CPU address [device address=${hex16(addr)}] [size=${e.size} bytes] [cpu alloc address=${hex16(e.cpuVa)}] [cpu free address=${hex16(opts.cpuVa)}]`,
+        `device driver frees DMA memory with different CPU address [device address=${hex16(addr)}] [size=${e.size} bytes] [cpu alloc address=${hex16(e.pa)}] [cpu free address=${hex16(opts.cpuPa)}]`,
         e,
+        { allocPa: e.pa, freePa: opts.cpuPa, allocVa: e.cpuVa },
       );
     }
     if (e.type === 'scather-gather' && opts.sgNents !== undefined && opts.sgNents !== e.sgCallEnts) {

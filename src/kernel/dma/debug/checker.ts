@@ -24,7 +24,7 @@ export interface DmaCheckerHooks {
   /** `dma_mapping_error()` was called. */
   mappingError(dev: Device, addr: number): void;
   /** An unmap or coherent free. */
-  unmap(dev: Device, addr: number, size: number, dir: number, type: DmaEntryType, fn: string, opts?: { sgNents?: number; cpuVa?: number }): void;
+  unmap(dev: Device, addr: number, size: number, dir: number, type: DmaEntryType, fn: string, opts?: { sgNents?: number; cpuPa?: number }): void;
   /** A sync; `toCpu` for the *_for_cpu variants. */
   sync(dev: Device, addr: number, size: number, dir: number, toCpu: boolean, sgNents?: number): void;
   /** An sg segment is being mapped. */
@@ -109,7 +109,7 @@ export class DmaChecker implements DmaCheckerHooks {
     this.api.mappingError(dev, addr);
   }
 
-  unmap(dev: Device, addr: number, size: number, dir: number, type: DmaEntryType, fn: string, opts: { sgNents?: number; cpuVa?: number } = {}): void {
+  unmap(dev: Device, addr: number, size: number, dir: number, type: DmaEntryType, fn: string, opts: { sgNents?: number; cpuPa?: number } = {}): void {
     if (this.accessOn) {
       const e = this.table.findExact(dev, addr, { size, type, dir, sgCallEnts: opts.sgNents ?? 0 });
       if (e) this.access.unmapInFlight(e, fn);
