@@ -199,7 +199,7 @@ export class DmaApiChecks {
       'dma.pending-at-unbind',
       dev,
       `device driver has pending DMA allocations while released from device [count=${left.length}]`,
-      null,
+      e, // dma_debug_device_change passes the entry: "Mapped at:" follows
       { count: left.length, entries: left.map((x) => ({ type: x.type, dmaAddr: x.dmaAddr, size: x.size, dir: x.dir })) },
       [`One of leaked entries details: [device address=${hex16(e.dmaAddr)}] [size=${e.size} bytes] [mapped with ${dirName(e.dir)}] [mapped as ${e.type}]`],
     );
@@ -232,7 +232,7 @@ export class DmaApiChecks {
     if (n + 1 > 7) {
       if (!this.overlapOverflowWarned) {
         this.overlapOverflowWarned = true;
-        this.out.kernelReporter.warn({ id: 'dma.overlap-overflow', title: `DMA-API: exceeded 7 overlapping mappings of cacheline 0x${(key * this.lineSize).toString(16).padStart(8, '0')}`, details: { pa: key * this.lineSize } });
+        this.out.kernelReporter.warn({ id: 'dma.overlap-overflow', title: `DMA-API: exceeded 7 overlapping mappings of cacheline ${hex8(key)}`, details: { cln: key, pa: key * this.lineSize } }); // %pa of the line number, as the dump's cln=
       }
       return;
     }
