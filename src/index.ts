@@ -86,3 +86,15 @@ export { sg_init_table, sg_set_buf, sg_set_page, for_each_sg, sg_dma_address, sg
 export type { DmaAddrRef, DmaEngine } from './kernel/dma/engine.js';
 export type { DmaPool } from './kernel/dma/pool.js';
 export { Device } from './kernel/device.js';
+
+// ---- Networking ------------------------------------------------------------------------------
+export {
+  alloc_etherdev, netdev_priv, SET_NETDEV_DEV, eth_hw_addr_set, is_valid_ether_addr, register_netdev, unregister_netdev, free_netdev, dev_open, dev_close, dev_get_stats,
+  netif_start_queue, netif_stop_queue, netif_wake_queue, netif_queue_stopped, netif_carrier_on, netif_carrier_off, netif_carrier_ok, netif_trans_update, dev_queue_xmit,
+  alloc_skb, netdev_alloc_skb, netdev_alloc_skb_ip_align, napi_alloc_skb, build_skb, skb_put, skb_push, skb_pull, skb_reserve, skb_headroom, skb_tailroom,
+  dev_kfree_skb, dev_kfree_skb_irq, dev_kfree_skb_any, kfree_skb, consume_skb, napi_consume_skb, eth_type_trans, netif_receive_skb, napi_gro_receive,
+  netif_napi_add, netif_napi_add_weight, netif_napi_del, napi_enable, napi_disable, napi_schedule_prep, __napi_schedule, napi_schedule, napi_complete_done,
+} from './kernel/net/api.js';
+export { NetDevice, NETDEV_TX_OK, NETDEV_TX_BUSY, type NetDeviceOps, type LinkStats64 } from './kernel/net/netdevice.js';
+export { SkBuff, NET_SKB_PAD, NET_IP_ALIGN, ETH_HLEN, ETH_ALEN, ETH_FCS_LEN, ETH_ZLEN, ETH_P_IP, ETH_P_ARP, ETH_P_IPV6 } from './kernel/net/skbuff.js';
+export { NapiStruct, NAPI_POLL_WEIGHT, type NapiPoll } from './kernel/net/napi.js';

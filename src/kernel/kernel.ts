@@ -10,6 +10,9 @@ import { ExecContext, type Task } from './context.js';
 import { Device } from './device.js';
 import { DmaEngine } from './dma/engine.js';
 import { DmaPools } from './dma/pool.js';
+import { NetCore } from './net/core.js';
+import { NapiCore } from './net/napi.js';
+import { napiPortFor } from './net/napi-port.js';
 import { withKernel, type CurrentKernel } from './current.js';
 import { KERNEL_IMAGE, LOWMEM_MAX, PAGE_OFFSET, THREAD_SIZE } from './layout.js';
 import { GFP_KERNEL } from './mm/gfp.js';
@@ -21,6 +24,9 @@ import { KernelOops, Reporter } from './report/reporter.js';
 import { parseStack } from './report/stack.js';
 import type { Report } from './report/types.js';
 import { SymptomLog } from './symptoms.js';
+import { Scheduler } from './sched/scheduler.js';
+import { TimeSubsystem } from './time/time.js';
+import { GenericIrq } from './irq/genirq.js';
 
 /** How to boot a kernel. */
 export interface KernelConfig {
@@ -34,6 +40,8 @@ export interface KernelConfig {
   readonly memreserve?: readonly PhysRange[];
   /** Fail on any report (overrides `driverlab.strict` on the command line). */
   readonly strict?: boolean;
+  /** Exploration mode: interrupts reach the core 1..N CPU accesses late, N given here, drawn from the seed. */
+  readonly exploreMaxDelay?: number;
 }
 
 /** What came of running driver code through the dispatch boundary. */
@@ -56,6 +64,12 @@ export class Kernel implements CurrentKernel {
   readonly mm: MemoryManager;
   readonly ctx: ExecContext;
   readonly symptoms: SymptomLog;
+  /** The CPU's scheduler: tasks, kernel threads, sleeping, interrupt delivery, locks, watchdogs. */
+  readonly sched: Scheduler;
+  /** Timers, softirqs, tasklets, workqueues. */
+  readonly time: TimeSubsystem;
+  /** genirq: descriptors, domains, the MPIC driver, request_irq and friends. */
+  readonly irq: GenericIrq;
   /** Bytes of RAM in the linear map. */
   readonly lowmemSize: number;
   /** First kernel virtual address past lowmem (`high_memory`). */
@@ -69,6 +83,9 @@ export class Kernel implements CurrentKernel {
   readonly dma: DmaEngine;
   /** dma_pool operations. */
   readonly dmaPools: DmaPools;
+  /** The network core (skbs, net_devices, transmit/receive, host stack). */
+  readonly net: NetCore;
+  private napiCore: NapiCore | null = null;
 
   constructor(machine: Machine, config: KernelConfig = {}) {
     this.machine = machine;
@@ -116,8 +133,17 @@ export class Kernel implements CurrentKernel {
     const stack = withKernel(this, () => this.mm.__get_free_pages(GFP_KERNEL, Math.log2(THREAD_SIZE / 4096), 'kernel'));
     Object.assign(init, { stackBase: stack, stackTop: stack + THREAD_SIZE, sp: stack + THREAD_SIZE });
     this.symptoms = new SymptomLog(machine);
+    this.sched = withKernel(this, () => new Scheduler(this));
+    this.sched.exploreMaxDelay = config.exploreMaxDelay ?? 0;
+    this.time = new TimeSubsystem(this);
+    this.irq = new GenericIrq(this);
+    withKernel(this, () => {
+      this.time.start();
+      this.irq.start();
+    });
     this.dma = new DmaEngine(this);
     this.dmaPools = new DmaPools(this, this.dma);
+    this.net = new NetCore(this);
   }
 
   /** The core (the free driver functions reach it through the current kernel). */
@@ -136,6 +162,11 @@ export class Kernel implements CurrentKernel {
     this.devices.set(name, dev);
     this.dma.registerDevice(dev);
     return dev;
+  }
+
+  /** NAPI, on the kernel's NET_RX softirq (created on first use, after the softirq layer is up). */
+  get napi(): NapiCore {
+    return (this.napiCore ??= new NapiCore(this, napiPortFor(this)));
   }
 
   /** Everything reported so far. */
@@ -161,12 +192,27 @@ export class Kernel implements CurrentKernel {
     const owner = this.owner;
     if (opts.owner !== undefined) this.owner = opts.owner;
     try {
-      return { ok: true, value: withKernel(this, fn) };
+      return { ok: true, value: withKernel(this, () => this.sched.dispatch(fn)) };
     } catch (e) {
       return { ok: false, oops: this.oopsFor(e).report };
     } finally {
       task.sp = sp;
       this.owner = owner;
+    }
+  }
+
+  /**
+   * Let `ns` of simulated time pass with the CPU idle: device events, interrupts, softirqs, timers
+   * and kernel threads run. An oops in interrupt context during it panics the board (reported in
+   * the result).
+   */
+  idle(ns: number): RunResult<void> {
+    if (this.reporter.panicked) throw new BoardHaltedError('kernel panic');
+    try {
+      withKernel(this, () => this.sched.idle(ns));
+      return { ok: true, value: undefined };
+    } catch (e) {
+      return { ok: false, oops: this.oopsFor(e).report };
     }
   }
 
