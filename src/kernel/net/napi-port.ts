@@ -6,6 +6,7 @@
 import type { Kernel } from '../kernel.js';
 import { SOFTIRQ_OFFSET } from '../context.js';
 import type { NapiSoftirqPort } from './napi.js';
+import { mightSleep } from '../sched/splats.js';
 
 const NET_RX_SOFTIRQ = 3;
 
@@ -17,13 +18,13 @@ interface SoftirqLike {
 
 /** Build the port for `k`. */
 export function napiPortFor(k: Kernel): NapiSoftirqPort {
-  const s = (k as unknown as { softirqs?: SoftirqLike }).softirqs;
+  const s = (k as unknown as { time?: { softirq?: SoftirqLike } }).time?.softirq;
   if (s) {
     return {
       openNetRx: (a) => s.open(NET_RX_SOFTIRQ, a),
       raiseNetRx: () => s.raise(NET_RX_SOFTIRQ),
       runPending: () => s.runFromProcess(),
-      mightSleep: (fn) => (k as unknown as { mightSleep?: (fn: string) => void }).mightSleep?.(fn),
+      mightSleep: () => void mightSleep(k, { file: 'net/core/dev.c', line: 6380 }),
     };
   }
   let action: (() => void) | null = null;
