@@ -77,7 +77,7 @@ export {
   dma_map_single, dma_map_single_attrs, dma_unmap_single, dma_unmap_single_attrs, dma_map_page, dma_map_page_attrs, dma_unmap_page, dma_unmap_page_attrs,
   dma_mapping_error, dma_sync_single_for_cpu, dma_sync_single_for_device, dma_sync_single_range_for_cpu, dma_sync_single_range_for_device,
   dma_map_sg, dma_map_sg_attrs, dma_unmap_sg, dma_sync_sg_for_cpu, dma_sync_sg_for_device,
-  dma_alloc_coherent, dma_free_coherent, dma_pool_create, dma_pool_alloc, dma_pool_zalloc, dma_pool_free, dma_pool_destroy, dma_addr, dma_debug_dump,
+  dma_alloc_coherent, dma_free_coherent, dmam_alloc_coherent, dmam_free_coherent, dmam_pool_create, dma_pool_create, dma_pool_alloc, dma_pool_zalloc, dma_pool_free, dma_pool_destroy, dma_addr, dma_debug_dump,
 } from './kernel/dma/api.js';
 export {
   DMA_BIDIRECTIONAL, DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_NONE, DMA_ATTR_SKIP_CPU_SYNC, DMA_ATTR_NO_WARN, DMA_MAPPING_ERROR, DMA_BIT_MASK, type DmaDirection,

@@ -5,6 +5,7 @@
  */
 import type { Device } from '../device.js';
 import { kernelFor } from '../api/kernel-of.js';
+import { devres_add, devres_release } from '../driver/devres.js';
 import type { DmaAddrRef } from './engine.js';
 import type { DmaPool } from './pool.js';
 import type { Scatterlist } from './sg.js';
@@ -129,6 +130,31 @@ export function dma_alloc_coherent(dev: Device, size: number, handle: DmaAddrRef
 /** `dma_free_coherent(dev, size, cpu_addr, handle)`. */
 export function dma_free_coherent(dev: Device, size: number, cpuAddr: number | null, handle: number): void {
   engine('dma_free_coherent').freeCoherent(dev, size, cpuAddr, handle);
+}
+
+/**
+ * `dmam_alloc_coherent(dev, size, &handle, gfp)`: a managed dma_alloc_coherent, freed when the
+ * driver detaches (or its probe fails).
+ */
+export function dmam_alloc_coherent(dev: Device, size: number, handle: DmaAddrRef, gfp: number): number | null {
+  const e = engine('dmam_alloc_coherent');
+  const va = e.allocCoherent(dev, size, handle, gfp, dmam_alloc_coherent);
+  if (va === null) return null;
+  const dma = handle.value;
+  devres_add(dev, 'dmam_coherent', () => e.freeCoherent(dev, size, va, dma), va);
+  return va;
+}
+/** `dmam_free_coherent(dev, size, cpu_addr, handle)`: free a managed allocation early. */
+export function dmam_free_coherent(dev: Device, size: number, cpuAddr: number, handle: number): void {
+  const e = engine('dmam_free_coherent');
+  if (!devres_release(dev, 'dmam_coherent', (d) => d === cpuAddr)) e.freeCoherent(dev, size, cpuAddr, handle);
+}
+/** `dmam_pool_create(name, dev, size, align, boundary)`: a pool destroyed when the driver detaches. */
+export function dmam_pool_create(name: string, dev: Device, size: number, align: number, boundary: number): DmaPool | null {
+  const pools = kernelFor('dmam_pool_create').dmaPools;
+  const pool = pools.create(name, dev, size, align, boundary);
+  if (pool) devres_add(dev, 'dmam_pool', () => pools.destroy(pool), pool);
+  return pool;
 }
 
 /** `dma_pool_create(name, dev, size, align, boundary)`: a pool or null. */
