@@ -68,7 +68,7 @@ export class Swiotlb {
     const b: Bounce = { origPa, origVa, bouncePa: c.pa + first * IO_TLB_SIZE, bounceVa: c.va + first * IO_TLB_SIZE, size, slots, chunk: ci, first };
     this.byBouncePa.set(b.bouncePa, b);
     // Map copies for every direction ("to preserve the original's data if the device does a partial write").
-    this.cpu.copy(b.bounceVa, origVa, size);
+    this.bounceCopy(b.bounceVa, origVa, size);
     return b;
   }
 
@@ -85,12 +85,27 @@ export class Swiotlb {
 
   /** Copy original → bounce for [offset, offset+len) of the mapping. */
   toBounce(b: Bounce, offset: number, len: number): void {
-    this.cpu.copy(b.bounceVa + offset, b.origVa + offset, len);
+    this.bounceCopy(b.bounceVa + offset, b.origVa + offset, len);
   }
 
   /** Copy bounce → original for [offset, offset+len) of the mapping. */
   toOrig(b: Bounce, offset: number, len: number): void {
-    this.cpu.copy(b.origVa + offset, b.bounceVa + offset, len);
+    this.bounceCopy(b.origVa + offset, b.bounceVa + offset, len);
+  }
+
+  /**
+   * swiotlb_bounce: the DMA layer's own copy, made while the buffer changes hands (before the
+   * checker hears of the sync or unmap), so it is kept out of the CPU-access watch hook; a
+   * driver's load or store is never hidden by this, only the copy itself.
+   */
+  private bounceCopy(dst: number, src: number, len: number): void {
+    const hook = this.cpu.onWatch;
+    this.cpu.onWatch = null;
+    try {
+      this.cpu.copy(dst, src, len);
+    } finally {
+      this.cpu.onWatch = hook;
+    }
   }
 
   /** Give the slots back. */
