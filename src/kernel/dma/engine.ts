@@ -99,11 +99,15 @@ export class DmaEngine {
     return 0;
   }
 
-  /** `dma_get_required_mask`: a mask covering all RAM. */
+  /**
+   * `dma_get_required_mask` as dma-direct computes it: the smallest all-ones mask covering the
+   * last page of RAM, `(1 << (fls64(max_dma) - 1)) * 2 - 1` — 28 bits on a 256 MiB board (no
+   * 32-bit floor, so a 28-bit device there is not addressing-limited).
+   */
   requiredMask(): bigint {
-    const top = Math.max(...this.kernel.machine.store.banks.map((b) => b.base + b.size)) - 1;
-    let bits = 32;
-    while (2 ** bits - 1 < top) bits++;
+    const lastPage = Math.max(...this.kernel.machine.store.banks.map((b) => b.base + b.size)) - PAGE_SIZE;
+    let bits = 1;
+    while (2 ** bits <= lastPage) bits++;
     return (1n << BigInt(bits)) - 1n;
   }
 
