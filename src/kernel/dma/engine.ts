@@ -20,7 +20,7 @@ import { DmaChecker, NULL_DMA_CHECKER, type DmaCheckerHooks } from './debug/chec
 import type { Scatterlist } from './sg.js';
 import { Swiotlb, type Bounce } from './swiotlb.js';
 import {
-  DMA_ATTR_NO_WARN, DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_NONE, DMA_TO_DEVICE, hex16, validDirection,
+  DMA_ATTR_NO_WARN, DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_NONE, DMA_TO_DEVICE, hex8, validDirection,
 } from './types.js';
 
 const ENOMEM = 12;
@@ -332,7 +332,7 @@ export class DmaEngine {
         devPa = bounce.bouncePa;
         dma = devPa + dev.dmaOffset;
       } else {
-        this.devWarnOnce(dev, 'dma.addr-overflow', `DMA addr ${hex16(dma)}+${size} overflow (mask ${(dev.dmaMask ?? 0n).toString(16)}, bus limit 0).`);
+        this.devWarnOnce(dev, 'dma.addr-overflow', `DMA addr ${hex8(dma)}+${size} overflow (mask ${(dev.dmaMask ?? 0n).toString(16)}, bus limit 0).`);
         return DMA_MAPPING_ERROR;
       }
     }
@@ -474,9 +474,16 @@ export class DmaEngine {
     const key = `${id}:${dev.name}`;
     if (this.warnedOnce.has(key)) return;
     this.warnedOnce.add(key);
-    this.kernel.reporter.warn({ id, title, driver: dev.driverString, device: dev.name, site: { file: 'kernel/dma/mapping.c', line: 200 } });
+    this.kernel.reporter.warn({ id, title, driver: dev.driverString, device: dev.name, site: WARN_SITE[id] ?? { file: 'kernel/dma/mapping.c', line: 200 } });
   }
 }
+
+// Where each WARN lives in Linux 6.6 (line numbers synthetic but stable).
+const WARN_SITE: Record<string, { file: string; line: number }> = {
+  'dma.addr-overflow': { file: 'kernel/dma/direct.h', line: 103 }, // dma_direct_map_page
+  'dma.vmalloc-rejected': { file: 'include/linux/dma-mapping.h', line: 332 }, // dma_map_single_attrs
+  'dma.no-mask': { file: 'kernel/dma/mapping.c', line: 160 }, // dma_map_page_attrs
+};
 
 function checkUint(fn: string, arg: string, v: number): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffff_ffff) throw new SandboxArgumentError(fn, arg, 'a 32-bit address (a non-negative integer)', v);
