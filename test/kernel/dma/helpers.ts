@@ -79,6 +79,17 @@ export function pattern(n: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (seed + i) & 0xff);
 }
 
+/**
+ * What a device reading `pa` gets, through a bus-master port the DMA checker does not know: RAM
+ * itself on the non-coherent board (dirty cache lines are not seen), snooped on the coherent one.
+ */
+export function ramBytes(b: Board, pa: number, n: number): number[] {
+  const port = b.machine.bus.master('test-probe', { snoop: b.machine.coherent });
+  const out = new Uint8Array(n);
+  port.read(pa, out, 0, n);
+  return Array.from(out);
+}
+
 /** Record the cache-line operations (clean/invalidate/flush) made while `fn` runs, as `op@pa`. */
 export function cacheOps(b: Board, fn: () => void): { op: string; pa: number }[] {
   const ops: { op: string; pa: number }[] = [];
