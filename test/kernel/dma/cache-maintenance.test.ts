@@ -14,18 +14,9 @@ import {
 import { DMA_ATTR_SKIP_CPU_SYNC, DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../../../src/kernel/dma/types.js';
 import { GFP_KERNEL } from '../../../src/kernel/mm/gfp.js';
 import { copy_to_host, memset } from '../../../src/kernel/memaccess.js';
-import type { Board } from '../../../src/board/board.js';
-import { cacheOps, pattern, rig, type Rig } from './helpers.js';
+import { cacheOps, pattern, ramBytes, rig, type Rig } from './helpers.js';
 
 const LINE = 32;
-
-/** What RAM holds (a raw bus read that bypasses the cache and the checker). */
-function ramBytes(b: Board, pa: number, n: number): number[] {
-  const port = b.machine.bus.master('test-probe', { snoop: false });
-  const out = new Uint8Array(n);
-  port.read(pa, out, 0, n);
-  return Array.from(out);
-}
 
 /** The lines intersecting [pa, pa+len). */
 function linesOf(pa: number, len: number): number[] {
