@@ -47,10 +47,11 @@ export class Cpu {
   checkpointIn = NO_CHECKPOINT;
   /**
    * The kernel's checkpoint (its clock and interrupt delivery), called at the start of an access,
-   * before anything of the access is done, once {@link checkpointIn} reaches zero. `scalar` is true
-   * for a single load or store, false for a bulk operation (memcpy, fill, read, write, compare).
+   * before anything of the access is done, once {@link checkpointIn} reaches zero. `va` is the
+   * address of a single load or store, or -1 for a bulk operation (memcpy, fill, read, write,
+   * compare), inside which the kernel takes no interrupt.
    */
-  onCheckpoint: ((scalar: boolean) => void) | null = null;
+  onCheckpoint: ((va: number) => void) | null = null;
 
   // Result of prep(): where the chunk's bytes are.
   private cKind = 0;
@@ -165,7 +166,7 @@ export class Cpu {
   /** Copy `len` bytes from `src` to `dst` (kernel virtual addresses); overlapping ranges behave as memmove. */
   copy(dst: number, src: number, len: number): void {
     this.accesses++;
-    if (--this.checkpointIn <= 0) this.checkpoint(false);
+    if (--this.checkpointIn <= 0) this.checkpoint(-1);
     if (len <= 0) return;
     if (dst > src && dst < src + len) {
       // Overlap with dst above src: copy backwards in chunks so no byte is read after it was overwritten.
@@ -192,7 +193,7 @@ export class Cpu {
   /** Set `len` bytes at `va` to `byte`. */
   fill(va: number, byte: number, len: number): void {
     this.accesses++;
-    if (--this.checkpointIn <= 0) this.checkpoint(false);
+    if (--this.checkpointIn <= 0) this.checkpoint(-1);
     let done = 0;
     while (done < len) {
       const p = va + done;
@@ -210,7 +211,7 @@ export class Cpu {
   /** Copy bytes from the host into simulated memory at `va`, through the cache. */
   write(va: number, src: Uint8Array, srcOff = 0, len = src.length - srcOff): void {
     this.accesses++;
-    if (--this.checkpointIn <= 0) this.checkpoint(false);
+    if (--this.checkpointIn <= 0) this.checkpoint(-1);
     let done = 0;
     while (done < len) {
       const p = va + done;
@@ -228,7 +229,7 @@ export class Cpu {
   /** Copy `len` bytes at `va`, as the CPU sees them, into `dst` on the host. */
   read(va: number, dst: Uint8Array, dstOff = 0, len = dst.length - dstOff): void {
     this.accesses++;
-    if (--this.checkpointIn <= 0) this.checkpoint(false);
+    if (--this.checkpointIn <= 0) this.checkpoint(-1);
     let done = 0;
     while (done < len) {
       const p = va + done;
@@ -243,7 +244,7 @@ export class Cpu {
   /** Compare `len` bytes at `a` and `b` like memcmp: negative, zero or positive. */
   compare(a: number, b: number, len: number): number {
     this.accesses++;
-    if (--this.checkpointIn <= 0) this.checkpoint(false);
+    if (--this.checkpointIn <= 0) this.checkpoint(-1);
     let done = 0;
     while (done < len) {
       const pa = a + done;
@@ -268,7 +269,7 @@ export class Cpu {
   /** Offset of the first byte in [va, va+len) that is not `byte`, or -1. */
   findNot(va: number, byte: number, len: number): number {
     this.accesses++;
-    if (--this.checkpointIn <= 0) this.checkpoint(false);
+    if (--this.checkpointIn <= 0) this.checkpoint(-1);
     let done = 0;
     while (done < len) {
       const p = va + done;
@@ -335,7 +336,7 @@ export class Cpu {
   /** Scalar prep: returns true when the access straddles a page and needs the byte-wise path. */
   private prepScalar(va: number, size: number, access: AccessKind): boolean {
     this.accesses++;
-    if (--this.checkpointIn <= 0) this.checkpoint(true);
+    if (--this.checkpointIn <= 0) this.checkpoint(va);
     if ((va % FRAME_SIZE) + size > FRAME_SIZE) return true;
     this.prep(va, size, access);
     return false;
@@ -377,8 +378,8 @@ export class Cpu {
   }
 
   /** Run the kernel's checkpoint hook, or park the countdown when there is none. */
-  private checkpoint(scalar: boolean): void {
-    if (this.onCheckpoint) this.onCheckpoint(scalar);
+  private checkpoint(va: number): void {
+    if (this.onCheckpoint) this.onCheckpoint(va);
     else this.checkpointIn = NO_CHECKPOINT;
   }
 

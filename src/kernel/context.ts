@@ -7,8 +7,10 @@
 
 /** preempt_count field layout (Linux's). */
 export const PREEMPT_OFFSET = 1 << 0;
-/** One softirq level (also what local_bh_disable adds, times two in Linux; kept simple here). */
+/** One softirq level: what serving softirqs adds (`in_serving_softirq()`). */
 export const SOFTIRQ_OFFSET = 1 << 8;
+/** What `local_bh_disable()` adds: twice SOFTIRQ_OFFSET, so serving and disabling can be told apart. */
+export const SOFTIRQ_DISABLE_OFFSET = 2 * SOFTIRQ_OFFSET;
 /** One hardirq nesting level. */
 export const HARDIRQ_OFFSET = 1 << 16;
 /** NMI level. */
@@ -51,6 +53,21 @@ export class ExecContext {
   /** `in_softirq()`. */
   inSoftirq(): boolean {
     return (this.preemptCount & SOFTIRQ_MASK) !== 0;
+  }
+
+  /** `in_serving_softirq()`: running a softirq handler (not merely bottom halves disabled). */
+  inServingSoftirq(): boolean {
+    return (this.preemptCount & SOFTIRQ_OFFSET) !== 0;
+  }
+
+  /** `softirq_count()`: the softirq field of preempt_count. */
+  softirqCount(): number {
+    return this.preemptCount & SOFTIRQ_MASK;
+  }
+
+  /** `hardirq_count()`: the hardirq field of preempt_count. */
+  hardirqCount(): number {
+    return this.preemptCount & HARDIRQ_MASK;
   }
 
   /** `in_atomic()`: preemption disabled for any reason. */
