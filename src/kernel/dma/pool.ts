@@ -119,7 +119,7 @@ export class DmaPools {
     };
     if (!page) return bad(`${hex(va)}/${hex(dma)} (bad dma)`, 'dma.pool-bad-free');
     const off = va - page.va;
-    if (dma !== page.dma + off || off % pool.size !== 0) return bad(`${hex(va)}/${hex(dma)} (bad vaddr)`, 'dma.pool-bad-free');
+    if (dma !== page.dma + off || off % pool.size !== 0) return bad(`${hex(va)} (bad vaddr)/${hex(dma)}`, 'dma.pool-bad-free'); // "%p (bad vaddr)/%pad", as dmapool prints it
     if (page.free.has(off)) return bad(`dma ${hex(dma)} already free`, 'dma.pool-double-free');
     this.engine.checkFree('dma_pool_free', va, pool.size);
     if (this.debug) this.kernel.machine.cpu.fill(va, POOL_POISON_FREED, pool.size);
