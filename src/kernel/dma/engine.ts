@@ -278,7 +278,8 @@ export class DmaEngine {
   freeCoherent(dev: Device, size: number, va: number | null, handle: number): void {
     this.checkDevice('dma_free_coherent', dev);
     if (this.kernel.ctx.irqsDisabled) {
-      this.kernel.reporter.warn({ id: 'dma.free-irqs-disabled', title: 'WARN_ON(irqs_disabled())', site: { file: 'kernel/dma/mapping.c', line: 706 }, driver: dev.driverString, device: dev.name, body: ['dma_free_coherent() may only be called with interrupts enabled.'] });
+      // WARN_ON() carries no message: the splat starts with the WARNING: line.
+      this.kernel.reporter.warn({ id: 'dma.free-irqs-disabled', title: '', site: { file: 'kernel/dma/mapping.c', line: 706 }, driver: dev.driverString, device: dev.name, details: { condition: 'irqs_disabled()' } });
     }
     if (va === null || va === 0) return;
     // dma-debug compares the physical address behind the CPU address (virt_to_page, or
@@ -462,7 +463,7 @@ export class DmaEngine {
   }
 
   private noMask(dev: Device): number {
-    this.warnOnce('dma.no-mask', `WARN_ON_ONCE(!dev->dma_mask)`, dev);
+    this.warnOnce('dma.no-mask', '', dev); // WARN_ON_ONCE(!dev->dma_mask): no message
     return DMA_MAPPING_ERROR;
   }
 
