@@ -133,7 +133,8 @@ describe('dma_free_coherent with interrupts disabled: WARN_ON(irqs_disabled())',
     });
     const w = only(r.b.reports, 'dma.free-irqs-disabled');
     expect(w.kind).toBe('warn');
-    expect(w.text).toMatch(/WARNING: CPU: 0 PID: 1 at kernel\/dma\/mapping\.c:\d+ /);
+    expect(w.title).toMatch(/^WARNING: CPU: 0 PID: 1 at kernel\/dma\/mapping\.c:\d+ dma_free_coherent\+0x[0-9a-f]+\/0x[0-9a-f]+$/); // WARN_ON has no message
+    expect(w.text.split('\n').slice(0, 2)).toEqual(['------------[ cut here ]------------', w.title]);
     expect(w.text).toMatch(/MSR: {2}00021000 <CE,ME>/); // EE clear: interrupts are off
     expect(w.text).toMatch(/gfar_free_rings_in_irq\+0x/);
     expect(v).toEqual([]);
