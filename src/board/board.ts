@@ -4,10 +4,17 @@
  * same spec from a `.dts` file. The default board is an e500v2-class router SoC with 256 MiB of
  * RAM, deliberately non-coherent.
  */
-import { E500V2_L1D, type CacheGeometry, type EvictionPolicy, type Replacement } from '../hw/cache.js';
+import type { CacheGeometry, EvictionPolicy, Replacement } from '../hw/cache.js';
 import { Machine } from '../hw/machine.js';
 import { Kernel, type RunResult } from '../kernel/kernel.js';
 import type { Report } from '../kernel/report/types.js';
+import type { PhysRange } from '../kernel/mm/memblock.js';
+import { driverCore } from '../kernel/driver/core.js';
+import type { PlatformBus } from '../kernel/driver/platform-bus.js';
+import { attachTree } from './assembly/attach.js';
+import { loadBoardSpec, shippedBoard } from './assembly/spec-file.js';
+import type { DeviceModelFactory } from './devices.js';
+import type { DtTree } from './dts/index.js';
 
 /** Everything needed to build and boot a board. */
 export interface BoardSpec {
@@ -21,6 +28,12 @@ export interface BoardSpec {
   readonly coherent: boolean;
   /** Kernel command line. */
   readonly bootargs: string;
+  /** The device tree the board is assembled from (models, platform devices); absent for a bare spec. */
+  readonly tree?: DtTree;
+  /** `/memreserve/` ranges. */
+  readonly memreserve?: readonly PhysRange[];
+  /** Boot-log notes from deriving the spec from the tree (defaults taken). */
+  readonly notes?: readonly string[];
 }
 
 /** Knobs a test or a user run may set without changing the board description. */
@@ -35,21 +48,34 @@ export interface BootKnobs {
   readonly bootargs?: string;
   /** Strict mode: any report fails `assertClean()`. */
   readonly strict?: boolean;
+  /** Extra hardware models for this board, by compatible (for a tree-assembled board). */
+  readonly models?: Readonly<Record<string, DeviceModelFactory>>;
 }
 
-const MiB = 1024 * 1024;
+/**
+ * The default board as boards/default.dts describes it — an e500v2-class router SoC, 32 KiB 8-way
+ * L1D with 32-byte lines, 256 MiB, non-coherent on purpose — with its device tree: booting it
+ * puts the MPIC and the tree's platform devices on the board.
+ */
+export const DEFAULT_DT_BOARD: BoardSpec = loadBoardSpec(shippedBoard('default'));
 
-/** The default board: e500v2-class core, 32 KiB 8-way L1D with 32-byte lines, 256 MiB, non-coherent. */
-export const DEFAULT_BOARD: BoardSpec = {
-  name: 'driverlab e500v2 router (non-coherent)',
-  ram: [{ base: 0, size: 256 * MiB }],
-  cache: E500V2_L1D,
-  coherent: false,
-  bootargs: '',
-};
+/** The default board's coherent twin (boards/default-coherent.dts), with its device tree. */
+export const COHERENT_DT_BOARD: BoardSpec = loadBoardSpec(shippedBoard('default-coherent'));
 
-/** The default board's coherent twin: the same SoC with snooped DMA, as real MPC85xx parts are. */
-export const COHERENT_BOARD: BoardSpec = { ...DEFAULT_BOARD, name: 'driverlab e500v2 router (coherent)', coherent: true };
+/**
+ * The default board's description from boards/default.dts, without its device tree: the same
+ * name, RAM, cache, coherence and command line, but no platform devices (code that creates its
+ * own devices by name, as many tests do, boots this one).
+ */
+export const DEFAULT_BOARD: BoardSpec = withoutTree(DEFAULT_DT_BOARD);
+
+/** The default board's coherent twin without its device tree: the same SoC with snooped DMA, as real MPC85xx parts are. */
+export const COHERENT_BOARD: BoardSpec = withoutTree(COHERENT_DT_BOARD);
+
+function withoutTree(spec: BoardSpec): BoardSpec {
+  const { tree: _tree, notes: _notes, ...rest } = spec;
+  return rest;
+}
 
 /** A booted board. */
 export class Board {
@@ -68,7 +94,13 @@ export class Board {
       eviction: knobs.eviction ?? 'hardware',
     });
     const cmdline = [spec.bootargs, knobs.bootargs ?? ''].filter((s) => s.length > 0).join(' ');
-    this.kernel = new Kernel(this.machine, { cmdline, platform: spec.name, ...(knobs.strict !== undefined ? { strict: knobs.strict } : {}) });
+    this.kernel = new Kernel(this.machine, { cmdline, platform: spec.name, ...(knobs.strict !== undefined ? { strict: knobs.strict } : {}), ...(spec.memreserve ? { memreserve: spec.memreserve } : {}) });
+    if (spec.tree) attachTree(this, spec.tree, { notes: spec.notes ?? [], ...(knobs.models ? { models: knobs.models } : {}) });
+  }
+
+  /** The platform bus: devices (from the tree or registered by code), drivers, binding, unbind and bind. */
+  get platform(): PlatformBus {
+    return driverCore(this.kernel).bus;
   }
 
   /** Run driver code on this board (see {@link Kernel.run}). */
