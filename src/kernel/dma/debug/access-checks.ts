@@ -330,6 +330,9 @@ export class DmaAccessChecks {
         e,
         { va, pa, len },
       );
+      // The allocator's own stores that follow (free poison, free pointer) are this bug's
+      // consequence, not a second one: count them in the period already reported.
+      this.reportedThisPeriod.add(e);
       return;
     }
   }
