@@ -297,8 +297,25 @@ export function of_irq_get(np: OfNode | null, index: number): number {
   return m.virq > 0 ? m.virq : m.defer ? -EPROBE_DEFER : -EINVAL;
 }
 
-/** `irq_of_parse_and_map(np, index)`: the Linux irq number, or 0 (powerpc's NO_IRQ) on failure. */
-export function irq_of_parse_and_map(np: OfNode | null, index: number): number {
+/** genirq's lightweight node form (flattened `interrupts` and the parent's `#interrupt-cells`), also accepted. */
+export interface OfIrqCells {
+  readonly name: string;
+  readonly interrupts: readonly number[];
+  readonly interruptCells?: number;
+}
+
+/**
+ * `irq_of_parse_and_map(np, index)`: the Linux irq number of the node's index-th interrupt, or 0
+ * (powerpc's NO_IRQ) on failure. Takes a tree node (its interrupt parent found as Linux does), or
+ * genirq's {@link OfIrqCells} form mapped in the default domain.
+ */
+export function irq_of_parse_and_map(np: OfNode | OfIrqCells | null, index: number): number {
+  if (np !== null && !('properties' in np)) {
+    const k = kernelFor('irq_of_parse_and_map');
+    const n = np.interruptCells ?? 4;
+    const cells = np.interrupts.slice(index * n, index * n + n);
+    return cells.length === n ? k.irq.mapper.createOfMapping(cells, np.name) : 0;
+  }
   const v = of_irq_get(np, index);
   return v > 0 ? v : 0;
 }

@@ -115,3 +115,19 @@ onUnbind('dma', (dev: Device, { kernel }): UnbindLeak[] => {
   if (n <= 0) return [];
   return [{ kind: 'dma', text: `${n} DMA mapping(s) still live after unbind`, report: kernel.reports[before] ?? null, details: { count: n } }];
 });
+
+onUnbind('irq', (dev: Device, { kernel, pdev, drvdata }): UnbindLeak[] => {
+  // An action on one of the device's own lines is the driver's when the line is not shared, or
+  // when its dev_id is one of the cookies drivers pass (the platform device, its dev, the drvdata).
+  if (!pdev) return [];
+  const cookies = new Set<unknown>([pdev, dev, ...(drvdata !== null && drvdata !== undefined ? [drvdata] : [])]);
+  const out: UnbindLeak[] = [];
+  for (const virq of new Set(pdev.irqs.map((i) => i.virq).filter((v) => v > 0))) {
+    const actions = kernel.irq.descs.get(virq)?.actions ?? [];
+    for (const a of actions) {
+      if (actions.length > 1 && !cookies.has(a.devId)) continue;
+      out.push({ kind: 'irq', key: `irq:${virq}:${a.name}`, text: `irq ${virq} ("${a.name}") still requested after unbind (missing free_irq)`, details: { irq: virq, name: a.name } });
+    }
+  }
+  return out;
+});

@@ -179,10 +179,11 @@ export class PlatformBus {
         devPrintk(this.kernel, KERN_WARNING, dev, 'remove callback returned a non-zero value. This will be ignored.');
       }
     }
+    const drvdata = devicePrivate(dev).drvdata;
     this.releaseAll(dev);
     this.clearDriver(pdev, b);
     b.state = 'unbound';
-    const leaks = runUnbindChecks(dev, { kernel: this.kernel, driver: drv.driver.name });
+    const leaks = runUnbindChecks(dev, { kernel: this.kernel, driver: drv.driver.name, pdev, drvdata });
     return { status: 0, leaks };
   }
 
@@ -252,7 +253,7 @@ export class PlatformBus {
     const b = this.binding(pdev);
     const dev = pdev.dev;
     const drvName = drv.driver.name;
-    if (devres_pending(dev)) {
+    if (devres_pending(dev) || this.kernel.irq.devres.entries(dev).length > 0) {
       devPrintk(this.kernel, KERN_CRIT, dev, 'Resources present before probing');
       b.error = -EBUSY;
       return -EBUSY;
@@ -310,8 +311,14 @@ export class PlatformBus {
     return ret;
   }
 
-  /** `devres_release_all`: run each managed release, newest first, each at the dispatch boundary. */
+  /**
+   * `devres_release_all`: run each managed release, newest first, each at the dispatch boundary.
+   * Interrupts requested with `devm_request_irq` (kept by genirq's own devres list) go first, so
+   * no handler runs on memory that is being freed.
+   */
   private releaseAll(dev: Device): void {
+    const irqDevres = this.kernel.irq.devres;
+    if (irqDevres.entries(dev).length > 0) this.kernel.run(() => irqDevres.releaseAll(dev), { owner: dev.name });
     for (const e of devres_take_all(dev)) this.kernel.run(e.release, { owner: dev.name });
   }
 

@@ -6,12 +6,17 @@
 import type { Device } from '../device.js';
 import type { Kernel } from '../kernel.js';
 import type { Report } from '../report/types.js';
+import type { PlatformDevice } from './platform-device.js';
 
 /** What a check knows about the unbind. */
 export interface UnbindContext {
   readonly kernel: Kernel;
   /** Name of the driver that was bound (the device's driver is already cleared, as in Linux). */
   readonly driver: string;
+  /** The platform device, when the device is one. */
+  readonly pdev?: PlatformDevice;
+  /** The driver data the driver had set (cleared by now), a usual `dev_id` cookie. */
+  readonly drvdata?: unknown;
 }
 
 /** Something the driver left behind. */
