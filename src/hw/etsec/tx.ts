@@ -124,6 +124,7 @@ export class TxEngine {
     if (this.sending || this.bdCount > 0) {
       countTxDrop(this.host.regs);
       this.host.count('txAborted');
+      this.rewind();
     }
     this.cancelEvent();
     this.sending = false;
@@ -167,6 +168,16 @@ export class TxEngine {
   private currentBd(): number {
     const r = this.host.regs;
     return (r[S_TBASEH]! & 0xf) * TWO32 + r[S_TBPTR0]!;
+  }
+
+  /**
+   * The frame being gathered or sent was given up: its BDs were never closed (READY still set), so
+   * TBPTR0 goes back to its first BD and a restart sends it again.
+   */
+  private rewind(): void {
+    if (this.bdCount > 0) this.host.regs[S_TBPTR0] = this.bdAddr[0]! % TWO32;
+    this.bdCount = 0;
+    this.len = 0;
   }
 
   private advance(status: number): void {
@@ -325,7 +336,10 @@ export class TxEngine {
     const host = this.host;
     if (!(e instanceof BusError) && !(e instanceof RangeError)) throw e;
     host.regs[S_TSTAT] = (host.regs[S_TSTAT]! | THLT0) >>> 0;
-    if (this.bdCount > 0) countTxDrop(host.regs);
+    if (this.bdCount > 0) {
+      countTxDrop(host.regs);
+      this.rewind();
+    }
     this.bdCount = 0;
     this.len = 0;
     host.count('busErrors');
