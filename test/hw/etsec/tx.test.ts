@@ -204,7 +204,7 @@ describe('TX: frame shaping', () => {
     good.set(body);
     new DataView(good.buffer).setUint32(100, crc32(body), true);
     const bad = good.slice();
-    bad[103] ^= 0xff;
+    bad[103] = bad[103]! ^ 0xff;
     b.queueTx(0, good, { status: L.TXBD_READY | L.TXBD_LAST });
     b.queueTx(1, bad, { status: L.TXBD_READY | L.TXBD_LAST });
     b.settle();
