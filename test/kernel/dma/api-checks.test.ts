@@ -371,6 +371,16 @@ describe('map-time area checks', () => {
     expect(only(r.b.reports, 'dma.map-text-rodata').title).toBe(`${PREFIX}device driver maps memory from kernel text or rodata [addr=${hex8(va)}] [len=100]`);
   });
 
+  it('dma.map-text-rodata for a receive buffer in the kernel image: the dcbi does not fault, only dma-debug warns', () => {
+    const r = rig();
+    r.run(() => {
+      const h = dma_map_single(r.dev, PAGE_OFFSET + 0x4000, 64, DMA_FROM_DEVICE);
+      dma_mapping_error(r.dev, h);
+      dma_unmap_single(r.dev, h, 64, DMA_FROM_DEVICE);
+    });
+    expect(ids(r.b.reports)).toEqual(['dma.map-text-rodata']);
+  });
+
   it('dma.map-invalid-area: an address outside the linear map (warned before the mapping faults)', () => {
     const r = rig();
     const va = PAGE_OFFSET + 0x1000_0000 + 0x4000; // just past lowmem on the 256 MiB board

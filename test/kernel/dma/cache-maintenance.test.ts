@@ -5,6 +5,7 @@
  * line stays cached until a cache operation removes it. On the coherent board nothing is done and
  * the data is right all the same.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kmalloc } from '../../../src/kernel/api/mm.js';
 import {
@@ -265,5 +266,28 @@ describe('the coherent board: no maintenance, and the data is right', () => {
   it('dma_get_cache_alignment() is 1', () => {
     const r = rig({ coherent: true });
     expect(r.run(() => dma_get_cache_alignment())).toBe(1);
+  });
+});
+
+describe('property: any buffer, any direction', () => {
+  it('map, sync and unmap touch exactly the lines the buffer intersects, with the table\'s op', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 95 }), fc.integer({ min: 1, max: 600 }), fc.constantFrom(DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_BIDIRECTIONAL), (off, size, dir) => {
+        const r = rig();
+        r.run(() => {
+          const obj = kmalloc(1024, GFP_KERNEL)!;
+          const pa = r.b.kernel.mm.virt_to_phys(obj + off);
+          const aligned = pa % LINE === 0 && (pa + size) % LINE === 0;
+          const op = dir === DMA_TO_DEVICE ? 'clean' : dir === DMA_FROM_DEVICE && aligned ? 'invalidate' : 'flush';
+          const want = linesOf(pa, size).map((p) => ({ op, pa: p }));
+          let h = 0;
+          expect(cacheOps(r.b, () => (h = dma_map_single(r.dev, obj + off, size, dir)))).toEqual(want);
+          dma_mapping_error(r.dev, h);
+          expect(cacheOps(r.b, () => dma_sync_single_for_cpu(r.dev, h, size, dir))).toEqual(want);
+          expect(cacheOps(r.b, () => dma_unmap_single(r.dev, h, size, dir))).toEqual(want);
+        });
+      }),
+      { seed: 0x5eed, numRuns: 60 },
+    );
   });
 });

@@ -5,6 +5,7 @@
  * line where they happen — and the data symptoms that really occur (stale reads, lost device
  * writes) are reported with the rule that explains them. Each check next to its correct sequence.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { alloc_pages, free_pages, kfree, kmalloc, page_address, vfree, vmalloc } from '../../../src/kernel/api/mm.js';
 import {
@@ -13,7 +14,7 @@ import {
 } from '../../../src/kernel/dma/api.js';
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../../../src/kernel/dma/types.js';
 import { GFP_KERNEL } from '../../../src/kernel/mm/gfp.js';
-import { copy_to_host, ld_be32, memset, st_be32, st_u8 } from '../../../src/kernel/memaccess.js';
+import { copy_from_host, copy_to_host, ld_be32, memset, st_be32, st_u8 } from '../../../src/kernel/memaccess.js';
 import { CK, hex16, hex8, ids, only, pattern, rig, type Rig } from './helpers.js';
 
 function map(r: Rig, size: number, dir: number, buf = kmalloc(size, GFP_KERNEL)!): { buf: number; h: number } {
@@ -382,5 +383,59 @@ describe('dma.unmap-in-flight', () => {
     r.dev.busMaster.release(h, 1536);
     r.run(() => dma_unmap_single(r.dev, h, 1536, DMA_FROM_DEVICE));
     expect(r.b.reports).toEqual([]);
+  });
+});
+
+describe('property: a correct driver is never flagged and always gets its data', () => {
+  it('any buffers, directions and rounds, on either board, bounced or not', () => {
+    const bufArb = fc.record({
+      size: fc.integer({ min: 1, max: 3000 }),
+      dir: fc.constantFrom(DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_BIDIRECTIONAL),
+      seed: fc.integer({ min: 0, max: 255 }),
+    });
+    fc.assert(
+      fc.property(fc.boolean(), fc.boolean(), fc.array(bufArb, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 3 }), (coherent, bounce, bufs, rounds) => {
+        const r = rig({ coherent, ...(bounce ? { bootargs: 'swiotlb=force' } : {}) });
+        const bad = r.run(() => {
+          const wrong: string[] = [];
+          const maps = bufs.map((b, i) => {
+            const buf = kmalloc(b.size, GFP_KERNEL)!;
+            const expectDev = pattern(b.size, b.seed); // what the device must read next
+            if (b.dir !== DMA_FROM_DEVICE) copy_from_host(buf, expectDev);
+            const h = dma_map_single(r.dev, buf, b.size, b.dir);
+            if (dma_mapping_error(r.dev, h)) throw new Error(`map ${i} failed`);
+            return { ...b, buf, h, expectDev };
+          });
+          for (let round = 1; round <= rounds; round++) {
+            for (const [i, m] of maps.entries()) {
+              if (m.dir !== DMA_FROM_DEVICE) {
+                const got = new Uint8Array(m.size);
+                r.dev.busMaster.read(m.h, got, 0, m.size);
+                if (!got.every((x, k) => x === m.expectDev[k])) wrong.push(`device read of buffer ${i}, round ${round}`);
+              }
+              const fromDev = pattern(m.size, m.seed + 7 * round);
+              if (m.dir !== DMA_TO_DEVICE) r.dev.busMaster.write(m.h, fromDev, 0, m.size);
+              dma_sync_single_for_cpu(r.dev, m.h, m.size, m.dir);
+              if (m.dir !== DMA_TO_DEVICE && !copy_to_host(m.buf, m.size).every((x, k) => x === fromDev[k])) wrong.push(`CPU read of buffer ${i}, round ${round}`);
+              if (m.dir !== DMA_FROM_DEVICE) {
+                m.expectDev = pattern(m.size, m.seed + 13 * round);
+                copy_from_host(m.buf, m.expectDev);
+              }
+              dma_sync_single_for_device(r.dev, m.h, m.size, m.dir);
+            }
+          }
+          for (const m of maps) {
+            dma_unmap_single(r.dev, m.h, m.size, m.dir);
+            kfree(m.buf);
+          }
+          return wrong;
+        });
+        expect(bad).toEqual([]);
+        expect(ids(r.b.reports)).toEqual([]);
+        expect(r.b.kernel.symptoms.entries).toEqual([]);
+        expect(r.b.kernel.dma.checker.pendingAtUnbind(r.dev)).toBe(0);
+      }),
+      { seed: 0xd1a, numRuns: 40 },
+    );
   });
 });
