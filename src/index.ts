@@ -98,3 +98,55 @@ export {
 export { NetDevice, NETDEV_TX_OK, NETDEV_TX_BUSY, type NetDeviceOps, type LinkStats64 } from './kernel/net/netdevice.js';
 export { SkBuff, NET_SKB_PAD, NET_IP_ALIGN, ETH_HLEN, ETH_ALEN, ETH_FCS_LEN, ETH_ZLEN, ETH_P_IP, ETH_P_ARP, ETH_P_IPV6 } from './kernel/net/skbuff.js';
 export { NapiStruct, NAPI_POLL_WEIGHT, type NapiPoll } from './kernel/net/napi.js';
+
+// ---- Platform driver model -------------------------------------------------------------------
+export {
+  platform_driver_register, platform_driver_unregister, platform_device_register_simple, platform_device_unregister,
+  platform_get_resource, platform_get_resource_byname, platform_irq_count, platform_get_irq, platform_get_irq_optional, platform_get_irq_byname,
+  dev_set_drvdata, dev_get_drvdata, platform_set_drvdata, platform_get_drvdata, to_platform_device, dev_name, dev_driver_string,
+  of_match_device, of_device_get_match_data, device_get_match_data, dev_err_probe,
+} from './kernel/api/platform.js';
+export {
+  devm_kmalloc, devm_kzalloc, devm_kmalloc_array, devm_kcalloc, devm_kstrdup, devm_kfree,
+  devm_add_action, devm_add_action_or_reset, devm_remove_action, devm_release_action,
+  devres_add, devres_find, devres_remove, devres_release, type DevmAction, type DevresEntry,
+} from './kernel/api/devres.js';
+export {
+  ioremap, iounmap, devm_ioremap, devm_iounmap, devm_ioremap_resource, devm_platform_ioremap_resource, devm_platform_get_and_ioremap_resource, of_iomap,
+  request_mem_region, release_mem_region, devm_request_mem_region,
+  in_8, out_8, in_be16, out_be16, in_le16, out_le16, in_be32, out_be32, in_le32, out_le32,
+  readb, writeb, readw, writew, readl, writel, readl_relaxed, writel_relaxed, __raw_readl, __raw_writel,
+  ioread8, iowrite8, ioread16, iowrite16, ioread16be, iowrite16be, ioread32, iowrite32, ioread32be, iowrite32be,
+  setbits32, clrbits32, clrsetbits_be32, mb, rmb, wmb, dma_rmb, dma_wmb, eieio, iobarrier_rw,
+} from './kernel/api/io.js';
+export {
+  dev_of_node, of_find_property, of_get_property, of_property_present, of_property_read_bool, of_property_read_u32, of_property_read_u32_index,
+  of_property_read_u32_array, of_property_read_u64, of_property_count_u32_elems, of_property_read_string, of_property_read_string_index,
+  of_property_count_strings, of_property_match_string, of_device_is_compatible, of_device_is_available, of_match_node, of_node_name_eq,
+  of_node_full_name, of_node_get, of_node_put, of_get_parent, of_get_next_child, of_get_next_available_child, for_each_child_of_node,
+  for_each_available_child_of_node, of_get_child_count, of_get_available_child_count, of_get_child_by_name, of_get_compatible_child,
+  of_parse_phandle, of_find_compatible_node, of_get_mac_address, of_address_to_resource, of_translate_address, of_irq_get, irq_of_parse_and_map,
+  type Out, type OfNode, type OfProperty, type OfIrqCells,
+} from './kernel/api/of.js';
+export {
+  dev_printk, dev_emerg, dev_alert, dev_crit, dev_err, dev_warn, dev_notice, dev_info, dev_dbg,
+  netdev_printk, netdev_emerg, netdev_crit, netdev_err, netdev_warn, netdev_notice, netdev_info, netdev_dbg,
+  printk, pr_emerg, pr_crit, pr_err, pr_warn, pr_notice, pr_info, pr_debug, type NetdevPrintable,
+} from './kernel/api/printk.js';
+export {
+  EPERM, ENOENT, EINTR, EIO, ENXIO, E2BIG, EAGAIN, ENOMEM, EACCES, EFAULT, EBUSY, EEXIST, ENODEV, EINVAL, ENOSPC, ERANGE, ENOSYS, ENODATA,
+  ETIME, EPROTO, EOVERFLOW, EILSEQ, EOPNOTSUPP, EADDRINUSE, EADDRNOTAVAIL, ENETDOWN, ENOBUFS, ETIMEDOUT, EALREADY, EINPROGRESS, ECANCELED,
+  ERESTARTSYS, EPROBE_DEFER, ENOTSUPP, MAX_ERRNO, ERRNO_NAMES, errname, ERR_PTR, IS_ERR, IS_ERR_OR_NULL, PTR_ERR, PTR_ERR_OR_ZERO,
+} from './kernel/driver/errno.js';
+export {
+  IORESOURCE_IO, IORESOURCE_MEM, IORESOURCE_REG, IORESOURCE_IRQ, IORESOURCE_DMA, IORESOURCE_BUS, IORESOURCE_TYPE_BITS, IORESOURCE_PREFETCH, IORESOURCE_BUSY,
+  IORESOURCE_IRQ_HIGHEDGE, IORESOURCE_IRQ_LOWEDGE, IORESOURCE_IRQ_HIGHLEVEL, IORESOURCE_IRQ_LOWLEVEL, resource_size, resource_type, type Resource,
+} from './kernel/driver/resource.js';
+export { PlatformDevice, PLATFORM_DEVID_NONE, PLATFORM_DEVID_AUTO, type PlatformDriver, type DeviceDriver, type OfDeviceId, type PlatformDeviceId, type PlatformIrq } from './kernel/driver/platform-device.js';
+export { onUnbind, type UnbindCheck, type UnbindContext, type UnbindLeak } from './kernel/driver/unbind-checks.js';
+export type { PlatformBus, Binding, BindState, DeviceListing, UnbindResult } from './kernel/driver/platform-bus.js';
+
+// ---- Boards from device trees ----------------------------------------------------------------
+export { DEFAULT_DT_BOARD, COHERENT_DT_BOARD } from './board/board.js';
+export { bootDts, loadBoardSpec, shippedBoard, specFromTree, boardAssembly, deviceRows, formatDeviceList, DEFAULT_RAM_SIZE, type LoadOptions, type SpecOptions, type BoardAssembly, type DeviceRow } from './board/assembly/index.js';
+export { registerDeviceModel, type DeviceModelFactory, type DeviceModelContext, type DeviceModelInstance } from './board/devices.js';
