@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { registerDtsCommand } from './dts-command.js';
+import { registerBootCommand } from './boot-command.js';
 import { runDmaDemo } from './dma-demo.js';
 
 function integer(name: string) {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
       if (opts.strict && (result.corruptedBytes > 0 || result.board.reports.length > 0)) process.exitCode = 1;
     });
   registerDtsCommand(program);
+  registerBootCommand(program);
   return program;
 }
 
