@@ -480,6 +480,7 @@ describe('cacheline overlap (first cache line of each non-TO_DEVICE mapping)', (
     const w = only(r.b.reports, 'dma.overlap-overflow');
     expect(w.kind).toBe('warn');
     expect(w.title).toBe(`DMA-API: exceeded 7 overlapping mappings of cacheline ${hex8(pa / 32)}`);
+    expect(w.text).toMatch(/\nWARNING: CPU: 0 PID: 1 at kernel\/dma\/debug\.c:\d+ dma_map_single_attrs\+0x/); // active_cacheline_inc_overlap's WARN_ONCE
   });
 });
 

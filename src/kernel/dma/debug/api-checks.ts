@@ -232,7 +232,7 @@ export class DmaApiChecks {
     if (n + 1 > 7) {
       if (!this.overlapOverflowWarned) {
         this.overlapOverflowWarned = true;
-        this.out.kernelReporter.warn({ id: 'dma.overlap-overflow', title: `DMA-API: exceeded 7 overlapping mappings of cacheline ${hex8(key)}`, details: { cln: key, pa: key * this.lineSize } }); // %pa of the line number, as the dump's cln=
+        this.out.kernelReporter.warn({ id: 'dma.overlap-overflow', title: `DMA-API: exceeded 7 overlapping mappings of cacheline ${hex8(key)}`, site: { file: 'kernel/dma/debug.c', line: 506 }, details: { cln: key, pa: key * this.lineSize } }); // %pa of the line number, as the dump's cln=
       }
       return;
     }
