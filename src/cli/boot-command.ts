@@ -19,7 +19,7 @@ export interface BootRunOptions {
   readonly ramMiB?: number;
   /** Force coherence on or off. */
   readonly coherent?: boolean;
-  /** Extra kernel command-line words. */
+  /** Extra kernel command-line words (appended to chosen/bootargs). */
   readonly bootargs?: string;
 }
 
@@ -69,7 +69,7 @@ export function registerBootCommand(program: Command): Command {
     .option('--ram <MiB>', 'RAM when the tree leaves /memory to the boot loader', positive('--ram'))
     .option('--coherent', 'force DMA coherence on')
     .option('--non-coherent', 'force DMA coherence off')
-    .option('--bootargs <words>', 'kernel command line (replaces chosen/bootargs)')
+    .option('--bootargs <words>', 'extra kernel command-line words (appended to chosen/bootargs)')
     .action(function (this: Command, file: string | undefined, o: { include?: string[]; define?: string[]; seed?: number; ram?: number; coherent?: boolean; nonCoherent?: boolean; bootargs?: string }) {
       const defines: Record<string, string> = {};
       for (const d of o.define ?? []) {
