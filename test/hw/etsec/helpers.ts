@@ -149,3 +149,61 @@ export function frame(len: number, dst: Uint8Array = OUR_MAC, src: Uint8Array = 
 }
 
 export const hex = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
+
+/**
+ * A minimal polling "driver" over a Bench (test harness, not the reference driver): keeps the RX
+ * ring refilled and harvests frames, feeds the TX ring and reclaims sent BDs, on a periodic event.
+ */
+export class MiniDriver {
+  private rxNext = 0;
+  private txNext = 0;
+  private txClean = 0;
+  private txUsed = 0;
+  readonly received: Uint8Array[] = [];
+  rxErrors = 0;
+  rxFrames = 0;
+  keep = true;
+  private readonly tick = (): void => {
+    this.poll();
+    this.b.events.scheduleIn(this.periodNs, 'mini driver', this.tick);
+  };
+
+  constructor(readonly b: Bench, readonly rxN: number, readonly txN: number, private readonly periodNs = 5000) {
+    b.start({ rxN, txN, mrblr: 2048 - 64 });
+    b.events.scheduleIn(periodNs, 'mini driver', this.tick);
+  }
+
+  /** Queue a frame; false when the TX ring is full. */
+  xmit(f: Uint8Array): boolean {
+    if (this.txUsed === this.txN - 1) return false;
+    const i = this.txNext;
+    this.b.queueTx(i, f, { wrap: i === this.txN - 1 });
+    this.txNext = (i + 1) % this.txN;
+    this.txUsed++;
+    return true;
+  }
+
+  poll(): void {
+    const b = this.b;
+    for (;;) {
+      const pa = RX_RING + 8 * this.rxNext;
+      const bd = b.readBd(pa);
+      if (bd.status & L.RXBD_EMPTY) break;
+      if (bd.status & L.RXBD_LAST) {
+        if (bd.status & L.RXBD_ERR) this.rxErrors++;
+        else {
+          this.rxFrames++;
+          if (this.keep) this.received.push(b.peek(bd.pointer, bd.length - 4));
+        }
+      }
+      b.writeBd(pa, { status: L.RXBD_EMPTY | L.RXBD_INTERRUPT | (this.rxNext === this.rxN - 1 ? L.RXBD_WRAP : 0), length: 0, pointer: bd.pointer });
+      this.rxNext = (this.rxNext + 1) % this.rxN;
+    }
+    b.w(L.RSTAT, L.RSTAT_QHLT0);
+    b.w(L.IEVENT, L.IEVENT_RX_MASK | L.IEVENT_TX_MASK);
+    while (this.txUsed > 0 && (b.readBd(TX_RING + 8 * this.txClean).status & L.TXBD_READY) === 0) {
+      this.txClean = (this.txClean + 1) % this.txN;
+      this.txUsed--;
+    }
+  }
+}
