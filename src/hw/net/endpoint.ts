@@ -111,13 +111,16 @@ export class TrafficEndpoint implements WirePort {
 
   // ---- sending -----------------------------------------------------------------------------------
 
-  /** Queue a frame (no FCS, sent as given: shorter than 60 bytes is a runt) after what is already queued; `crcError` sends it with a bad FCS. */
+  /**
+   * Queue a frame (no FCS, sent as given: shorter than 60 bytes is a runt); `crcError` sends it
+   * with a bad FCS. Single frames go ahead of frame sources, so replies interleave with a flood.
+   */
   send(frame: Uint8Array, opts: { crcError?: boolean } = {}): void {
     this.queue.push({ bytes: frame.slice(), info: opts.crcError ? BAD_CRC_FRAME : GOOD_FRAME });
     this.wake();
   }
 
-  /** Send every frame `source` produces, back to back, after what is already queued. */
+  /** Send every frame `source` produces, back to back, after earlier sources (single frames go first). */
   sendFrom(source: FrameSource): void {
     this.sources.push(source);
     this.wake();

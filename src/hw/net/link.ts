@@ -3,12 +3,13 @@
  * delay, capture taps, link down/up (the ports' carrier, hence their PHYs' link bit) and faults on
  * demand or at seeded random rates (drops, CRC errors, runts, oversize frames); delivery is
  * scheduled on the receiver's own clock, so the two ends may live on two boards with two queues.
+ * The cable carries one frame at a time per direction: a frame a fault lengthened delays the next.
  * Not modelled: bit errors inside frames, collisions, autonegotiation, PAUSE, rate mismatch.
  */
 import { Prng } from '../../sim/prng.js';
 import type { SimEvent } from '../../sim/events.js';
 import type { TraceBus } from '../../sim/trace.js';
-import { BAD_CRC_FRAME, GOOD_FRAME, type FrameInfo, type FrameSink, type WirePort } from './wire.js';
+import { BAD_CRC_FRAME, GOOD_FRAME, wireTimeNs, type FrameInfo, type FrameSink, type WirePort } from './wire.js';
 
 /** One end of a link. */
 export type LinkSide = 'a' | 'b';
@@ -79,6 +80,8 @@ export class LinkDirection implements FrameSink {
   private readonly pool: InFlight[] = [];
   private head = 0;
   private count = 0;
+  /** Sender-clock time at which the cable is free again (a frame lengthened by a fault pushes later ones back). */
+  private cableFreeAt = 0;
   private readonly deliverBound = (): void => this.deliverNext();
 
   constructor(
@@ -149,15 +152,18 @@ export class LinkDirection implements FrameSink {
       }
       link.note(kind, this.from, len);
     }
-    link.tapFrame(this.sender.events.now, buf, len, info, this.from);
+    const now = this.sender.events.now;
+    const start = this.cableFreeAt > now ? this.cableFreeAt : now;
+    this.cableFreeAt = start + wireTimeNs(len + 4, this.to.lineRateBps);
+    link.tapFrame(start, buf, len, info, this.from);
     const delay = link.propagationNs;
-    if (delay === 0 && this.to.events === this.sender.events) {
+    if (delay === 0 && start === now && this.to.events === this.sender.events) {
       c.delivered++;
       c.bytes += len;
       this.to.receiveFrame(buf, info, len);
       return;
     }
-    this.enqueue(buf, len, info, this.sender.events.now + delay);
+    this.enqueue(buf, len, info, start + delay);
   }
 
   /** Frames in the delay line. */
