@@ -138,7 +138,8 @@ describe('unmap checks (check_unmap)', () => {
     });
     const w = only(r.b.reports, 'dma.unmap-size');
     expect(w.title).toBe(`${PREFIX}device driver frees DMA memory with different size [device address=${hex16(h)}] [map size=1536 bytes] [unmap size=42 bytes]`);
-    expect(w.text).toMatch(/WARNING: CPU: 0 PID: 1 at kernel\/dma\/debug\.c:\d+ /);
+    expect(w.text).toMatch(/\nWARNING: CPU: 0 PID: 1 at kernel\/dma\/debug\.c:\d+ check_unmap\+0x[0-9a-f]+\/0x[0-9a-f]+\n/); // NIP in check_unmap…
+    expect(w.text).toMatch(/\nLR \[[0-9a-f]{8}\] dma_unmap_single\+0x/); // …called from the API the driver used
     expect(w.text).toMatch(/DMA-API: Mapped at:\n gfar_new_rx_buf\+0x[0-9a-f]+\/0x[0-9a-f]+ \(test\/kernel\/dma\/api-checks\.test\.ts:\d+\)/);
     expect(r.b.kernel.dma.debug!.entries()).toEqual([]); // the entry is gone all the same
   });
@@ -480,7 +481,8 @@ describe('cacheline overlap (first cache line of each non-TO_DEVICE mapping)', (
     const w = only(r.b.reports, 'dma.overlap-overflow');
     expect(w.kind).toBe('warn');
     expect(w.title).toBe(`DMA-API: exceeded 7 overlapping mappings of cacheline ${hex8(pa / 32)}`);
-    expect(w.text).toMatch(/\nWARNING: CPU: 0 PID: 1 at kernel\/dma\/debug\.c:\d+ dma_map_single_attrs\+0x/); // active_cacheline_inc_overlap's WARN_ONCE
+    expect(w.text).toMatch(/\nWARNING: CPU: 0 PID: 1 at kernel\/dma\/debug\.c:\d+ active_cacheline_inc_overlap\+0x/);
+    expect(w.text).toMatch(/\nLR \[[0-9a-f]{8}\] dma_map_single_attrs\+0x/);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import type { Device } from '../../device.js';
 import { captureStackLazy } from '../../report/stack.js';
+import { kernelFrame } from '../../report/symbols.js';
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_TO_DEVICE, dirName, hex16, hex8, type DmaEntryType } from '../types.js';
 import { DmaEntryTable, MAP_ERR_CHECKED, MAP_ERR_NOT_APPLICABLE, MAP_ERR_NOT_CHECKED, type DmaEntry } from './entries.js';
 import type { DmaReporter } from './report.js';
@@ -232,7 +233,7 @@ export class DmaApiChecks {
     if (n + 1 > 7) {
       if (!this.overlapOverflowWarned) {
         this.overlapOverflowWarned = true;
-        this.out.kernelReporter.warn({ id: 'dma.overlap-overflow', title: `DMA-API: exceeded 7 overlapping mappings of cacheline ${hex8(key)}`, site: { file: 'kernel/dma/debug.c', line: 506 }, details: { cln: key, pa: key * this.lineSize } }); // %pa of the line number, as the dump's cln=
+        this.out.kernelReporter.warn({ id: 'dma.overlap-overflow', title: `DMA-API: exceeded 7 overlapping mappings of cacheline ${hex8(key)}`, site: { file: 'kernel/dma/debug.c', line: 506 }, frames: [kernelFrame('active_cacheline_inc_overlap')], details: { cln: key, pa: key * this.lineSize } }); // %pa of the line number, as the dump's cln=
       }
       return;
     }

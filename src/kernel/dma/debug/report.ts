@@ -4,7 +4,7 @@
  * checks in the same voice. Every report carries the check id and structured details.
  */
 import type { Reporter } from '../../report/reporter.js';
-import { symbolize } from '../../report/symbols.js';
+import { kernelFrame, symbolize } from '../../report/symbols.js';
 import type { Report, ReportKind } from '../../report/types.js';
 import type { Device } from '../../device.js';
 import type { DmaEntry } from './entries.js';
@@ -34,6 +34,8 @@ export class DmaReporter {
       ...(dev ? { driver: dev.driverString, device: dev.name } : {}),
       after: entry ? mappedAt(entry) : [],
       site: { file: 'kernel/dma/debug.c', line: SITE_LINE[id] ?? 1000 },
+      // NIP in the debug.c function that WARNs (check_unmap, check_sync, ...), LR in the API call.
+      ...(CHECK_FN[id] ? { frames: [kernelFrame(CHECK_FN[id])] } : {}),
       details: { ...details, ...(entry ? { entry: entrySummary(entry) } : {}) },
     });
   }
@@ -70,6 +72,32 @@ export function mappedAt(e: DmaEntry): string[] {
 export function entrySummary(e: DmaEntry): Record<string, unknown> {
   return { type: e.type, dmaAddr: e.dmaAddr, size: e.size, dir: e.dir, pa: e.pa, devPa: e.devPa, owner: e.owner };
 }
+
+// The kernel/dma/debug.c function whose err_printk() WARNs, per check.
+const CHECK_FN: Record<string, string> = {
+  'dma.unmap-invalid': 'check_unmap',
+  'dma.unmap-unknown': 'check_unmap',
+  'dma.unmap-size': 'check_unmap',
+  'dma.unmap-type': 'check_unmap',
+  'dma.free-cpu-addr': 'check_unmap',
+  'dma.unmap-sg-nents': 'check_unmap',
+  'dma.unmap-dir': 'check_unmap',
+  'dma.map-err-unchecked': 'check_unmap',
+  'dma.sync-unknown': 'check_sync',
+  'dma.sync-overrun': 'check_sync',
+  'dma.sync-dir': 'check_sync',
+  'dma.sync-cpu-readonly': 'check_sync',
+  'dma.sync-dev-writeonly': 'check_sync',
+  'dma.sync-sg-nents': 'check_sync',
+  'dma.map-stack': 'check_for_stack',
+  'dma.map-text-rodata': 'check_for_illegal_area',
+  'dma.map-invalid-area': 'debug_dma_map_single',
+  'dma.map-vmalloc': 'debug_dma_map_single',
+  'dma.cacheline-overlap': 'add_dma_entry',
+  'dma.pending-at-unbind': 'dma_debug_device_change',
+  'dma.sg-seg-long': 'check_sg_segment',
+  'dma.sg-seg-boundary': 'check_sg_segment',
+};
 
 // Plausible kernel/dma/debug.c line numbers for the WARNING line (synthetic but stable per check).
 const SITE_LINE: Record<string, number> = {
