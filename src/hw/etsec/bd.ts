@@ -4,7 +4,10 @@
  * little-endian when DMACTRL.LE is set); it knows nothing of rings, ownership or events.
  */
 import type { BusMasterPort } from '../bus.js';
-import { BD_SIZE } from './layout.js';
+import { BD_SIZE as BD_SIZE_ } from './layout.js';
+
+/** Module-local copy (imported bindings are getters under vitest and tsx). */
+const BD_SIZE = BD_SIZE_;
 
 /** Where the fields sit and in which byte order. */
 export interface BdLayout {

@@ -4,7 +4,14 @@
  * whichever comes first; not modelled: the ICCS clock-source bit and the per-ring registers.
  */
 import type { EventQueue, SimEvent } from '../../sim/events.js';
-import { IC_ICEN, IC_ICFT_MASK, IC_ICFT_SHIFT, IC_ICTT_MASK, IC_CLOCKS_PER_TICK } from './layout.js';
+import * as Layout from './layout.js';
+
+// Module-local copies (imported bindings are getters under vitest and tsx).
+const IC_ICEN = Layout.IC_ICEN;
+const IC_ICFT_MASK = Layout.IC_ICFT_MASK;
+const IC_ICFT_SHIFT = Layout.IC_ICFT_SHIFT;
+const IC_ICTT_MASK = Layout.IC_ICTT_MASK;
+const IC_CLOCKS_PER_TICK = Layout.IC_CLOCKS_PER_TICK;
 
 /** Plain state of a coalescer. */
 export interface CoalescerState {

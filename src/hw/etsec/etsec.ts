@@ -12,7 +12,7 @@ import { DEFAULT_LINE_RATE_BPS, GOOD_FRAME, nsPerByte, type FrameInfo, type Fram
 import { BD_BIG_ENDIAN, BD_LITTLE_ENDIAN, type BdLayout } from './bd.js';
 import { Coalescer, interfaceClockNs, type CoalescerState } from './coalesce.js';
 import type { EngineHost, EtsecEngineCounter } from './host.js';
-import * as L from './layout.js';
+import * as Layout from './layout.js';
 import { encodeStationAddress } from './mac.js';
 import { DEFAULT_MDIO_CYCLE_NS, Mdio, type MdioState } from './mdio.js';
 import { DEFAULT_PHY_ID, Phy, type PhyState } from './phy.js';
@@ -20,6 +20,8 @@ import { ETSEC_REGISTERS, RBPTR_SLOTS, SLOT, TBPTR_SLOTS, type EtsecReadHook, ty
 import { RxEngine, type RxState } from './rx.js';
 import { TxEngine, type TxState } from './tx.js';
 
+/** Plain copy of the layout constants: property loads, not module getters (vitest, tsx). */
+const L = { ...Layout };
 const S_IEVENT = SLOT.IEVENT;
 const S_IMASK = SLOT.IMASK;
 const S_DMACTRL = SLOT.DMACTRL;
@@ -65,6 +67,12 @@ export interface EtsecOptions {
   readonly dmaLatencyNs?: number;
   /** Poll period of the TX engine when DMACTRL.WOP is clear (default 4096 ns). */
   readonly txPollNs?: number;
+  /**
+   * Store the real FCS after each received frame (default true). False saves the CRC's cost on
+   * big floods: the 4 FCS bytes are then zeros (ones for a frame with a bad FCS); CRCERR and the
+   * lengths are the same either way.
+   */
+  readonly computeFcs?: boolean;
 }
 
 /** Model events counted beside RMON, plus accesses the hardware ignores. */
@@ -124,6 +132,7 @@ export class Etsec implements MmioDevice, EngineHost {
   readonly nsPerByte: number;
   readonly dmaLatencyNs: number;
   readonly txPollNs: number;
+  readonly computeFcs: boolean;
   /** The register table (reset values, fields, names). */
   readonly registers: EtsecRegisterTable = ETSEC_REGISTERS;
   /** The register file, by table slot. */
@@ -156,6 +165,7 @@ export class Etsec implements MmioDevice, EngineHost {
     this.nsPerByte = nsPerByte(this.lineRateBps);
     this.dmaLatencyNs = opts.dmaLatencyNs ?? 0;
     this.txPollNs = opts.txPollNs ?? 4096;
+    this.computeFcs = opts.computeFcs ?? true;
     if (opts.mac !== undefined && opts.mac.length !== 6) throw new RangeError(`${this.name}: mac must be 6 bytes, got ${opts.mac.length}`);
     this.powerOnMac = opts.mac;
     this.regs = new Uint32Array(this.registers.table.slots);

@@ -22,6 +22,8 @@ export interface EngineHost {
   readonly dmaLatencyNs: number;
   /** How often a TX engine with DMACTRL.WOP clear re-reads a descriptor that was not ready. */
   readonly txPollNs: number;
+  /** Whether RX stores a computed FCS (false: zeros for a good frame, ones for a bad one). */
+  readonly computeFcs: boolean;
   /** Descriptor layout as DMACTRL.LE selects it now. */
   bdLayout(): BdLayout;
   /** Set IEVENT bits and re-derive the interrupt lines. */

@@ -3,11 +3,12 @@
  * reversed register byte order, the 8- or 9-bit multicast hash over GADDR (or IGADDR+GADDR), and
  * promiscuous mode; not modelled: the individual-address hash for unicast, the filer, VLAN filtering.
  */
-import { etherCrc } from '../net/crc32.js';
+import { etherCrc as etherCrc_ } from '../net/crc32.js';
 import { EXACT_MATCH_SLOTS as EXACT_MATCH_SLOTS_, HASH_SLOTS as HASH_SLOTS_, SLOT as SLOT_ } from './registers.js';
 import { RCTRL_GHTX as RCTRL_GHTX_, RCTRL_PROM as RCTRL_PROM_, RXBD_BROADCAST as RXBD_BROADCAST_, RXBD_MISS as RXBD_MISS_, RXBD_MULTICAST as RXBD_MULTICAST_ } from './layout.js';
 
 // Module-local copies (imported bindings are getters under vitest).
+const etherCrc = etherCrc_;
 const S_RCTRL = SLOT_.RCTRL;
 const S_STN1 = SLOT_.MACSTNADDR1;
 const S_STN2 = SLOT_.MACSTNADDR2;

@@ -9,15 +9,20 @@
  */
 import type { SimEvent } from '../../sim/events.js';
 import { BusError } from '../errors.js';
-import { crc32 } from '../net/crc32.js';
+import { crc32 as crc32_ } from '../net/crc32.js';
 import { PREAMBLE_BYTES as PREAMBLE_BYTES_, type FrameInfo } from '../net/wire.js';
 import { BdAccess } from './bd.js';
 import type { EngineHost } from './host.js';
 import * as L from './layout.js';
-import { filterFrame } from './mac.js';
+import { filterFrame as filterFrame_ } from './mac.js';
 import { SLOT } from './registers.js';
-import { countRx, countRxDrop } from './rmon.js';
+import { countRx as countRx_, countRxDrop as countRxDrop_ } from './rmon.js';
 
+// Module-local copies of everything used per frame (imported bindings are getters under vitest and tsx).
+const crc32 = crc32_;
+const filterFrame = filterFrame_;
+const countRx = countRx_;
+const countRxDrop = countRxDrop_;
 const S_MACCFG1 = SLOT.MACCFG1;
 const S_MACCFG2 = SLOT.MACCFG2;
 const S_RQUEUE = SLOT.RQUEUE;
@@ -164,7 +169,7 @@ export class RxEngine {
     const b = this.buf;
     if (prefix > 0) b.fill(0, 0, prefix);
     b.set(length === bytes.length ? bytes : bytes.subarray(0, length), prefix);
-    let fcs = crc32(b, prefix, length);
+    let fcs = host.computeFcs ? crc32(b, prefix, length) : 0;
     if (crcError) fcs = ~fcs >>> 0;
     const e = prefix + length;
     b[e] = fcs & 0xff;

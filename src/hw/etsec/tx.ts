@@ -7,15 +7,18 @@
  */
 import type { SimEvent } from '../../sim/events.js';
 import { BusError } from '../errors.js';
-import { crc32 } from '../net/crc32.js';
+import { crc32 as crc32_ } from '../net/crc32.js';
 import { BAD_CRC_FRAME, GOOD_FRAME, IFG_BYTES, PREAMBLE_BYTES } from '../net/wire.js';
 import { BdAccess } from './bd.js';
 import type { EngineHost } from './host.js';
 import * as L from './layout.js';
 import { SLOT } from './registers.js';
-import { countTx, countTxDrop } from './rmon.js';
+import { countTx as countTx_, countTxDrop as countTxDrop_ } from './rmon.js';
 
-// Module-local copies of everything used per frame (imported bindings are getters under vitest).
+// Module-local copies of everything used per frame (imported bindings are getters under vitest and tsx).
+const crc32 = crc32_;
+const countTx = countTx_;
+const countTxDrop = countTxDrop_;
 const S_MACCFG1 = SLOT.MACCFG1;
 const S_MACCFG2 = SLOT.MACCFG2;
 const S_TQUEUE = SLOT.TQUEUE;

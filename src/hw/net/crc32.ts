@@ -1,8 +1,15 @@
 /**
- * The Ethernet CRC-32 (IEEE 802.3 polynomial, reflected, as the FCS and zlib compute it) with a
- * slicing-by-8 table, plus the bit-reversed form Linux's `ether_crc()` returns for multicast
- * hashing; nothing else (no CRC-32C, no incremental API beyond a seed).
+ * The Ethernet CRC-32 (IEEE 802.3 polynomial, reflected, as the FCS and zlib compute it): Node's
+ * native `zlib.crc32` for long runs, a slicing-by-8 table for short ones and as the fallback, plus
+ * the bit-reversed form Linux's `ether_crc()` returns for multicast hashing; nothing else (no
+ * CRC-32C, no incremental API beyond a seed).
  */
+import * as zlib from 'node:zlib';
+
+/** Native CRC-32 where this Node has it (v20.15+, v22.2+): about 5x the table's speed on frames. */
+const nativeCrc32: ((data: NodeJS.ArrayBufferView, value?: number) => number) | undefined = typeof zlib.crc32 === 'function' ? zlib.crc32 : undefined;
+/** Below this many bytes the table beats the native call's fixed cost. */
+const NATIVE_MIN = 128;
 
 const POLY = 0xedb88320;
 
@@ -50,6 +57,7 @@ export function crc32Raw(seed: number, buf: Uint8Array, off: number, len: number
 
 /** The Ethernet FCS of `len` bytes (what zlib's `crc32` returns). Stored on the wire least significant byte first. */
 export function crc32(buf: Uint8Array, off = 0, len = buf.length - off): number {
+  if (nativeCrc32 !== undefined && len >= NATIVE_MIN) return nativeCrc32(off === 0 && len === buf.length ? buf : buf.subarray(off, off + len)) >>> 0;
   return ~crc32Raw(-1, buf, off, len) >>> 0;
 }
 

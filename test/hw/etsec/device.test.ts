@@ -215,12 +215,13 @@ describe('station address at power-on, reset and snapshots', () => {
     // Twin: same RAM contents, same time.
     const b = new Bench().start({ mrblr: 128 });
     b.events.advanceTo(a.events.now);
-    b.poke(0, a.peek(0, 0x40_0000));
+    const span = (bench: Bench) => Buffer.from(bench.peek(0, 0x30_0000));
+    b.poke(0, span(a));
     b.nic.restore(snap);
     expect(b.nic.bus.claims).toEqual(a.nic.bus.claims);
     a.settle();
     b.settle();
-    expect(Array.from(b.peek(0, 0x40_0000))).toEqual(Array.from(a.peek(0, 0x40_0000)));
+    expect(span(b).equals(span(a))).toBe(true);
     expect(b.nic.save()).toEqual(a.nic.save());
     expect(b.irq.rx.level).toBe(a.irq.rx.level);
   });
