@@ -135,12 +135,13 @@ export class Softirqs {
     }
   }
 
+  /** `run_ksoftirqd()`: one round, then yield; still pending (a disabled tasklet re-raising) keeps it runnable. */
   private ksoftirqdBody(): void {
     const ctx = this.k.ctx;
-    while (this.pending !== 0) {
-      ctx.irqsDisabled = true;
-      this.doSoftirq();
-      ctx.irqsDisabled = false;
-    }
+    if (this.pending === 0) return;
+    ctx.irqsDisabled = true;
+    this.doSoftirq();
+    ctx.irqsDisabled = false;
+    if (this.pending !== 0 && this.ksoftirqd) this.k.sched.wake(this.ksoftirqd);
   }
 }

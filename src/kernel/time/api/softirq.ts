@@ -53,7 +53,8 @@ export function tasklet_kill(t: tasklet_struct): void {
   k.sched.tick();
   const tl = k.time.tasklets;
   if (k.ctx.inInterrupt()) k.log.notice('Attempt to kill tasklet from interrupt');
-  if (tl.scheduled(t) && !k.ctx.inInterrupt() && t.count === 0) k.sched.sleep({ done: () => !tl.scheduled(t) });
+  // Linux waits for the scheduled run; for a disabled tasklet that wait never ends (the hung-task detector speaks).
+  if (tl.scheduled(t) && !k.ctx.inInterrupt()) k.sched.sleep({ done: () => !tl.scheduled(t) });
   if (tl.scheduled(t)) tl.unschedule(t);
 }
 
