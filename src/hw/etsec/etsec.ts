@@ -247,6 +247,17 @@ export class Etsec implements MmioDevice, EngineHost {
     return { txBusy: this.tx.busy, rxBusy: this.rx.busy };
   }
 
+  /**
+   * Snoop attributes as software set them (DMACTRL.TDSEN/TBDSEN, ATTR.RDSEN/RBDSEN) beside what the
+   * bus does: `port` is the board's choice for this master. The bits are recorded only: on a
+   * non-coherent board nothing snoops whatever they say, on a coherent one everything does.
+   */
+  get snooping(): { port: boolean; txData: boolean; txBd: boolean; rxData: boolean; rxBd: boolean } {
+    const d = this.regs[S_DMACTRL]!;
+    const a = this.regs[SLOT.ATTR]!;
+    return { port: this.bus.snoop, txData: (d & L.DMACTRL_TDSEN) !== 0, txBd: (d & L.DMACTRL_TBDSEN) !== 0, rxData: (a & L.ATTR_RDSEN) !== 0, rxBd: (a & L.ATTR_RBDSEN) !== 0 };
+  }
+
   /** Frames held by coalescing, not yet signalled. */
   get coalesced(): { tx: number; rx: number } {
     return { tx: this.txic.pending, rx: this.rxic.pending };

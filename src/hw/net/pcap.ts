@@ -123,12 +123,11 @@ export function readPcap(bytes: Uint8Array): PcapFile {
   if (bytes.length < GLOBAL_HEADER) throw new RangeError(`pcap: ${bytes.length} bytes is shorter than the 24-byte header`);
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let le: boolean;
-  let ns: boolean;
   const m = v.getUint32(0, true);
   if (m === PCAP_MAGIC || m === PCAP_MAGIC_NS) le = true;
   else if (v.getUint32(0, false) === PCAP_MAGIC || v.getUint32(0, false) === PCAP_MAGIC_NS) le = false;
   else throw new RangeError(`pcap: bad magic 0x${m.toString(16)}`);
-  ns = v.getUint32(0, le) === PCAP_MAGIC_NS;
+  const ns = v.getUint32(0, le) === PCAP_MAGIC_NS;
   const records: PcapRecord[] = [];
   let at = GLOBAL_HEADER;
   while (at < bytes.length) {

@@ -196,6 +196,16 @@ describe('MDIO and the PHY', () => {
   });
 });
 
+describe('snooping', () => {
+  it('records DMACTRL/ATTR snoop bits; whether DMA snoops is the board\'s port setting', () => {
+    const nc = new Bench().start();
+    nc.w(L.ATTR, L.ATTR_RDSEN | L.ATTR_RBDSEN);
+    expect(nc.nic.snooping).toEqual({ port: false, txData: true, txBd: true, rxData: true, rxBd: true });
+    const co = new Bench({ coherent: true });
+    expect(co.nic.snooping).toEqual({ port: true, txData: false, txBd: false, rxData: false, rxBd: false });
+  });
+});
+
 describe('station address at power-on, reset and snapshots', () => {
   it('loads the power-on MAC into MACSTNADDR1/2 and back on reset()', () => {
     const b = new Bench({ mac: Uint8Array.of(0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc) });
