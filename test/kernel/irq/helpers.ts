@@ -90,3 +90,30 @@ export function addToyDevice(b: Board, source: number, name = 'toydev'): { dev: 
 export function reportsOf(b: Board, id: string) {
   return b.reports.filter((r) => r.id === id);
 }
+
+/** A wired-OR interrupt line: several devices drive one controller input; it is asserted while any of them asserts. */
+export function wiredOr(pin: IrqLine): () => IrqLine {
+  const levels: boolean[] = [];
+  return () => {
+    const i = levels.push(false) - 1;
+    return {
+      set(asserted: boolean) {
+        levels[i] = asserted;
+        pin.set(levels.some((x) => x));
+      },
+    };
+  };
+}
+
+/** Put a ToyDevice on a given line (e.g. a share of a wired-OR source) and map its registers uncached. */
+export function addToyDeviceOn(b: Board, line: IrqLine, name = 'toydev'): { dev: ToyDevice; regs: number } {
+  const dev = new ToyDevice(line, name);
+  const pa = nextPa;
+  nextPa += 0x1000;
+  if (nextPa >= 0xffef_0000) nextPa = 0xffe8_0000;
+  b.machine.bus.addMmio(pa, 0x1000, dev);
+  const va = nextVa;
+  nextVa += 0x1000;
+  b.machine.mmu.mapPage(va, pa, PTE_CACHE_INHIBITED | PTE_GUARDED);
+  return { dev, regs: va };
+}
