@@ -62,10 +62,32 @@ interface PendingFault {
   length: number;
 }
 
+/** Plain state of one direction. */
+export interface LinkDirectionState {
+  readonly counters: LinkCounters;
+  readonly dropRate: number;
+  readonly crcErrorRate: number;
+  readonly faults: { kind: LinkFaultKind; remaining: number; length: number }[];
+  /** Cable free time relative to the sender's now. */
+  readonly cableFreeIn: number;
+  /** Frames in the delay line: bytes, bad FCS, due time relative to the receiver's now. */
+  readonly inFlight: { bytes: number[]; crcError: boolean; dueIn: number }[];
+}
+
+/** Plain state of a link. */
+export interface LinkState {
+  readonly version: 1;
+  readonly up: boolean;
+  readonly prng: [number, number, number, number];
+  readonly ab: LinkDirectionState;
+  readonly ba: LinkDirectionState | null;
+}
+
 interface InFlight {
   buf: Uint8Array;
   len: number;
   info: FrameInfo;
+  at: number;
 }
 
 /** One direction of a link: the sink the sending port transmits into. */
@@ -82,6 +104,8 @@ export class LinkDirection implements FrameSink {
   private count = 0;
   /** Sender-clock time at which the cable is free again (a frame lengthened by a fault pushes later ones back). */
   private cableFreeAt = 0;
+  /** Scheduled deliveries, oldest first (kept so a restore can cancel them). */
+  private readonly pending: SimEvent[] = [];
   private readonly deliverBound = (): void => this.deliverNext();
 
   constructor(
@@ -184,7 +208,38 @@ export class LinkDirection implements FrameSink {
       this.counters.late++;
       at = q.now;
     }
-    q.scheduleAt(at, `${this.link.name} ${this.from}->`, this.deliverBound);
+    slot.at = at;
+    this.pending.push(q.scheduleAt(at, `${this.link.name} ${this.from}->`, this.deliverBound));
+  }
+
+  /** Plain state (frames in the delay line included). */
+  save(): LinkDirectionState {
+    const inFlight = [];
+    for (let i = 0; i < this.count; i++) {
+      const slot = this.pool[(this.head + i) % this.pool.length]!;
+      inFlight.push({ bytes: Array.from(slot.buf.subarray(0, slot.len)), crcError: slot.info.crcError === true, dueIn: slot.at - this.to.events.now });
+    }
+    return {
+      counters: { ...this.counters }, dropRate: this.dropRate, crcErrorRate: this.crcErrorRate, faults: this.faults.map((f) => ({ ...f })),
+      cableFreeIn: Math.max(0, this.cableFreeAt - this.sender.events.now), inFlight,
+    };
+  }
+
+  /** Load a {@link save} state: the delay line is refilled and re-scheduled on the receiver's clock. */
+  restore(st: LinkDirectionState): void {
+    for (const ev of this.pending) this.to.events.cancel(ev);
+    this.pending.length = 0;
+    this.head = 0;
+    this.count = 0;
+    Object.assign(this.counters, st.counters);
+    this.dropRate = st.dropRate;
+    this.crcErrorRate = st.crcErrorRate;
+    this.faults.length = 0;
+    for (const f of st.faults) this.faults.push({ ...f });
+    this.cableFreeAt = this.sender.events.now + st.cableFreeIn;
+    const late = this.counters.late;
+    for (const f of st.inFlight) this.enqueue(Uint8Array.from(f.bytes), f.bytes.length, f.crcError ? BAD_CRC_FRAME : GOOD_FRAME, this.to.events.now + f.dueIn);
+    this.counters.late = late;
   }
 
   private growPool(): void {
@@ -193,10 +248,11 @@ export class LinkDirection implements FrameSink {
     for (let i = 0; i < old.length; i++) this.pool.push(old[(this.head + i) % old.length]!);
     this.head = 0;
     const add = Math.max(4, old.length);
-    for (let i = 0; i < add; i++) this.pool.push({ buf: new Uint8Array(2048), len: 0, info: GOOD_FRAME });
+    for (let i = 0; i < add; i++) this.pool.push({ buf: new Uint8Array(2048), len: 0, info: GOOD_FRAME, at: 0 });
   }
 
   private deliverNext(): void {
+    this.pending.shift();
     const slot = this.pool[this.head]!;
     this.head = (this.head + 1) % this.pool.length;
     this.count--;
@@ -293,6 +349,23 @@ export class Link {
       this.b.connect(null);
       this.b.setCarrier(false);
     }
+  }
+
+  /** Plain state: up/down, the fault PRNG, both directions with their delay lines. */
+  save(): LinkState {
+    return { version: 1, up: this.isUp, prng: this.prng.save(), ab: this.ab.save(), ba: this.ba === this.ab ? null : this.ba.save() };
+  }
+
+  /** Load a {@link save} state into a link joining equivalent ports; carrier is re-announced. */
+  restore(st: LinkState): void {
+    if (st.version !== 1) throw new RangeError(`link snapshot: unsupported version ${String(st.version)}`);
+    if ((st.ba === null) !== (this.ba === this.ab)) throw new RangeError('link snapshot: a loopback plug and a cable do not restore into each other');
+    this.prng.restore(st.prng);
+    this.ab.restore(st.ab);
+    if (st.ba !== null) this.ba.restore(st.ba);
+    this.isUp = st.up;
+    this.a.setCarrier(st.up);
+    if (this.b !== this.a) this.b.setCarrier(st.up);
   }
 
   /** @internal */
