@@ -153,7 +153,7 @@ export class DmaEngine {
   unmap(dev: Device, addr: number, size: number, dir: number, attrs: number, fn: string): void {
     this.checkDevice(fn, dev);
     this.checkDir(dir, fn);
-    checkUint(fn, 'addr', addr);
+    checkDmaAddr(fn, addr);
     const pa = addr - dev.dmaOffset;
     const b = this.swiotlb?.find_(pa);
     if (!(attrs & DMA_ATTR_SKIP_CPU_SYNC)) this.syncForCpu(dev, pa, size, dir, b, fn);
@@ -165,7 +165,7 @@ export class DmaEngine {
   syncSingleForCpu(dev: Device, addr: number, size: number, dir: number, fn: string): void {
     this.checkDevice(fn, dev);
     this.checkDir(dir, fn);
-    checkUint(fn, 'addr', addr);
+    checkDmaAddr(fn, addr);
     const pa = addr - dev.dmaOffset;
     this.syncForCpu(dev, pa, size, dir, this.swiotlb?.containing(pa, size), fn);
     this.checker.sync(dev, addr, size, dir, true);
@@ -175,7 +175,7 @@ export class DmaEngine {
   syncSingleForDevice(dev: Device, addr: number, size: number, dir: number, fn: string): void {
     this.checkDevice(fn, dev);
     this.checkDir(dir, fn);
-    checkUint(fn, 'addr', addr);
+    checkDmaAddr(fn, addr);
     const pa = addr - dev.dmaOffset;
     this.syncForDevice(dev, pa, size, dir, this.swiotlb?.containing(pa, size), fn);
     this.checker.sync(dev, addr, size, dir, false);
@@ -485,6 +485,11 @@ const WARN_SITE: Record<string, { file: string; line: number }> = {
   'dma.vmalloc-rejected': { file: 'include/linux/dma-mapping.h', line: 332 }, // dma_map_single_attrs
   'dma.no-mask': { file: 'kernel/dma/mapping.c', line: 160 }, // dma_map_page_attrs
 };
+
+/** A DMA handle: up to the e500's 36-bit physical space (boards with RAM above 4 GiB hand out such handles). */
+function checkDmaAddr(fn: string, v: number): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** 36) throw new SandboxArgumentError(fn, 'addr', 'a DMA address (a non-negative integer below 2^36)', v);
+}
 
 function checkUint(fn: string, arg: string, v: number): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffff_ffff) throw new SandboxArgumentError(fn, arg, 'a 32-bit address (a non-negative integer)', v);
