@@ -322,7 +322,7 @@ export class DmaEngine {
     let devPa = pa;
     let bounce: Bounce | null = null;
     if (this.forceBounce || !this.capable(dev, dma, size)) {
-      if (this.swiotlb && va >= 0) {
+      if (this.swiotlb && (va >= 0 || this.kernel.machine.store.isRam(pa))) {
         bounce = this.swiotlb.map(pa, va, size);
         if (!bounce) {
           if (!(attrs & DMA_ATTR_NO_WARN)) {

@@ -12,6 +12,7 @@ import type { MemoryManager } from '../mm/memory-manager.js';
 export const IO_TLB_SIZE = 2048;
 /** IO_TLB_SEGSIZE: the most contiguous slots one mapping may take. */
 export const IO_TLB_SEGSIZE = 128;
+const PAGE_SIZE = 4096;
 const CHUNK_ORDER = 10; // 4 MiB of slots per chunk
 const CHUNK_SLOTS = ((1 << CHUNK_ORDER) * 4096) / IO_TLB_SIZE;
 
@@ -23,7 +24,7 @@ interface Chunk {
 
 /** A live bounce mapping. */
 export interface Bounce {
-  /** Original buffer (physical, and its lowmem virtual address). */
+  /** Original buffer (physical, and its lowmem virtual address, or -1 for a highmem buffer). */
   readonly origPa: number;
   readonly origVa: number;
   /** Bounce slot (physical and virtual). */
@@ -68,7 +69,7 @@ export class Swiotlb {
     const b: Bounce = { origPa, origVa, bouncePa: c.pa + first * IO_TLB_SIZE, bounceVa: c.va + first * IO_TLB_SIZE, size, slots, chunk: ci, first };
     this.byBouncePa.set(b.bouncePa, b);
     // Map copies for every direction ("to preserve the original's data if the device does a partial write").
-    this.bounceCopy(b.bounceVa, origVa, size);
+    this.toBounce(b, 0, size);
     return b;
   }
 
@@ -85,12 +86,37 @@ export class Swiotlb {
 
   /** Copy original → bounce for [offset, offset+len) of the mapping. */
   toBounce(b: Bounce, offset: number, len: number): void {
-    this.bounceCopy(b.bounceVa + offset, b.origVa + offset, len);
+    this.withOrig(b, offset, len, (origVa, bounceVa, n) => this.bounceCopy(bounceVa, origVa, n));
   }
 
   /** Copy bounce → original for [offset, offset+len) of the mapping. */
   toOrig(b: Bounce, offset: number, len: number): void {
-    this.bounceCopy(b.origVa + offset, b.bounceVa + offset, len);
+    this.withOrig(b, offset, len, (origVa, bounceVa, n) => this.bounceCopy(origVa, bounceVa, n));
+  }
+
+  /**
+   * Run `copy` over [offset, offset+len) of the mapping with a CPU address for the original: its
+   * lowmem address, or — for a highmem buffer, the usual case of a buffer beyond a 32-bit mask
+   * on a board with RAM above 4 GiB — a kmap of each page in turn, as swiotlb_bounce does.
+   */
+  private withOrig(b: Bounce, offset: number, len: number, copy: (origVa: number, bounceVa: number, n: number) => void): void {
+    if (b.origVa >= 0) {
+      copy(b.origVa + offset, b.bounceVa + offset, len);
+      return;
+    }
+    for (let off = offset; off < offset + len; ) {
+      const pa = b.origPa + off;
+      const n = Math.min(offset + len - off, PAGE_SIZE - (pa % PAGE_SIZE));
+      const page = this.mm.pfn_to_page(Math.floor(pa / PAGE_SIZE));
+      const va = this.mm.kmap(page);
+      if (va === null) throw new Error('swiotlb: no kmap slot for a highmem bounce');
+      try {
+        copy(va + (pa % PAGE_SIZE), b.bounceVa + off, n);
+      } finally {
+        this.mm.kunmap(page);
+      }
+      off += n;
+    }
   }
 
   /**
