@@ -5,16 +5,26 @@
  * dma_get_cache_alignment.
  */
 import { describe, expect, it } from 'vitest';
-import { kmalloc } from '../../../src/kernel/api/mm.js';
+import { alloc_pages, kmalloc, kmap, kunmap } from '../../../src/kernel/api/mm.js';
 import {
   dma_addr, dma_addressing_limited, dma_alloc_coherent, dma_get_cache_alignment, dma_get_mask, dma_get_required_mask, dma_map_sg, dma_map_single,
-  dma_set_coherent_mask, dma_set_mask, dma_set_mask_and_coherent,
+  dma_map_page, dma_mapping_error, dma_set_coherent_mask, dma_set_mask, dma_set_mask_and_coherent, dma_sync_single_for_cpu, dma_unmap_page,
 } from '../../../src/kernel/dma/api.js';
 import { sg_init_table, sg_set_buf } from '../../../src/kernel/dma/sg.js';
-import { DMA_BIT_MASK, DMA_MAPPING_ERROR, DMA_TO_DEVICE } from '../../../src/kernel/dma/types.js';
-import { GFP_KERNEL } from '../../../src/kernel/mm/gfp.js';
+import { DMA_BIT_MASK, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_TO_DEVICE } from '../../../src/kernel/dma/types.js';
+import { GFP_HIGHUSER, GFP_KERNEL } from '../../../src/kernel/mm/gfp.js';
+import { copy_to_host } from '../../../src/kernel/memaccess.js';
 import { bootBoard } from '../../../src/board/board.js';
-import { only, rig } from './helpers.js';
+import { only, pattern, rig } from './helpers.js';
+
+/** 256 MiB of lowmem at 0 and 256 MiB more at 4 GiB (highmem): dma_addr_t is 64 bits wide. */
+const BIG = {
+  name: 'big',
+  ram: [{ base: 0, size: 0x1000_0000 }, { base: 0x1_0000_0000, size: 0x1000_0000 }],
+  cache: { size: 32 * 1024, ways: 8, lineSize: 32 },
+  coherent: false,
+  bootargs: '',
+} as const;
 
 describe('DMA_BIT_MASK', () => {
   it('is all ones for 64 and (1 << n) - 1 otherwise', () => {
@@ -108,17 +118,64 @@ describe('the required mask and dma_addressing_limited', () => {
   });
 
   it('on a board with RAM above 4 GiB the required mask grows past 32 bits and a 32-bit device is limited', () => {
-    const b = bootBoard({
-      name: 'big',
-      ram: [{ base: 0, size: 0x1000_0000 }, { base: 0x1_0000_0000, size: 0x1000_0000 }],
-      cache: { size: 32 * 1024, ways: 8, lineSize: 32 },
-      coherent: false,
-      bootargs: '',
-    });
+    const b = bootBoard(BIG);
     const dev = b.kernel.createDevice('ffe24000.ethernet', { driver: 'gianfar' });
     const v = b.run(() => ({ req: dma_get_required_mask(dev), limited: dma_addressing_limited(dev) }));
     expect(v.ok && v.value).toEqual({ req: DMA_BIT_MASK(33), limited: true });
     expect(b.kernel.dma.swiotlb).not.toBeNull(); // swiotlb comes up when RAM extends past 4 GiB
+  });
+});
+
+describe('handles above 4 GiB', () => {
+  it('a 36-bit device maps a highmem page at its physical address, syncs and unmaps it', () => {
+    const b = bootBoard(BIG, { eviction: 'expose' });
+    const dev = b.kernel.createDevice('ffe24000.ethernet', { driver: 'gianfar' });
+    const frame = pattern(64, 0x2c);
+    const v = b.run(() => {
+      expect(dma_set_mask(dev, DMA_BIT_MASK(36))).toBe(0);
+      const page = alloc_pages(GFP_HIGHUSER, 0)!;
+      const pa = b.kernel.mm.page_to_phys(page);
+      const h = dma_map_page(dev, page, 0, 4096, DMA_FROM_DEVICE);
+      const err = dma_mapping_error(dev, h);
+      dev.busMaster.write(h, frame, 0, 64);
+      dma_sync_single_for_cpu(dev, h, 4096, DMA_FROM_DEVICE);
+      const va = kmap(page)!;
+      const seen = copy_to_host(va, 64);
+      kunmap(page);
+      dma_unmap_page(dev, h, 4096, DMA_FROM_DEVICE);
+      return { pa, h, err, seen: Array.from(seen) };
+    });
+    expect(v.ok).toBe(true);
+    if (!v.ok) return;
+    expect(v.value.pa).toBeGreaterThanOrEqual(0x1_0000_0000);
+    expect(v.value.h).toBe(v.value.pa);
+    expect(v.value.err).toBe(0);
+    expect(v.value.seen).toEqual(Array.from(frame));
+    expect(b.reports).toEqual([]);
+  });
+
+  it('a 32-bit device gets it through a bounce slot below 4 GiB (swiotlb is up on this board); the copy goes through kmap', () => {
+    const b = bootBoard(BIG, { eviction: 'expose' });
+    const dev = b.kernel.createDevice('ffe24000.ethernet', { driver: 'gianfar' });
+    const frame = pattern(64, 0x71);
+    const v = b.run(() => {
+      const page = alloc_pages(GFP_HIGHUSER, 0)!;
+      const h = dma_map_page(dev, page, 256, 1024, DMA_FROM_DEVICE);
+      const err = dma_mapping_error(dev, h);
+      dev.busMaster.write(h, frame, 0, 64);
+      dma_unmap_page(dev, h, 1024, DMA_FROM_DEVICE); // copies back from the slot
+      const va = kmap(page)!;
+      const seen = Array.from(copy_to_host(va + 256, 64));
+      kunmap(page);
+      return { h, err, seen, pa: b.kernel.mm.page_to_phys(page) };
+    });
+    expect(v.ok).toBe(true);
+    if (!v.ok) return;
+    expect(v.value.pa).toBeGreaterThanOrEqual(0x1_0000_0000);
+    expect(v.value.h).toBeLessThan(0x1_0000_0000);
+    expect(v.value.err).toBe(0);
+    expect(v.value.seen).toEqual(Array.from(frame));
+    expect(b.reports).toEqual([]);
   });
 });
 
