@@ -99,10 +99,12 @@ export class Coalescer {
     this.cancelTimer();
   }
 
+  /** Plain-data state (pending times relative to now). */
   save(): CoalescerState {
     return { held: this.held, timerIn: this.timer && !this.timer.cancelled ? this.timer.at - this.events.now : -1 };
   }
 
+  /** Load a state taken with `save()`; pending events are re-armed on this clock. */
   restore(s: CoalescerState): void {
     this.reset();
     this.held = s.held;

@@ -73,10 +73,12 @@ export class Mdio {
     return this.lastStatus;
   }
 
+  /** Plain-data state (pending times relative to now). */
   save(): MdioState {
     return { doneIn: Math.max(0, this.doneAt - this.events.now), reading: this.reading, result: this.result };
   }
 
+  /** Load a state taken with `save()`; pending events are re-armed on this clock. */
   restore(s: MdioState, lastStatus: number): void {
     this.doneAt = this.events.now + s.doneIn;
     this.reading = s.reading;
@@ -84,6 +86,7 @@ export class Mdio {
     this.lastStatus = lastStatus;
   }
 
+  /** Back to the power-on state. */
   reset(): void {
     this.doneAt = 0;
     this.reading = false;

@@ -143,10 +143,12 @@ export class Phy {
     }
   }
 
+  /** Plain-data state (pending times relative to now). */
   save(): PhyState {
     return { bmcr: this.bmcr, advertise: this.advertise, ctrl1000: this.ctrl1000, carrier: this.carrier, latchedDown: this.latchedDown };
   }
 
+  /** Load a state taken with `save()`; pending events are re-armed on this clock. */
   restore(s: PhyState): void {
     this.bmcr = s.bmcr;
     this.advertise = s.advertise;

@@ -319,6 +319,7 @@ export const EXACT_MATCH_SLOTS: readonly (readonly [number, number])[] = Array.f
 /** Slots of IGADDR0-7 then GADDR0-7 (the extended hash table order). */
 export const HASH_SLOTS: readonly number[] = [...Array.from({ length: 8 }, (_, i) => slot(`IGADDR${i}`)), ...Array.from({ length: 8 }, (_, i) => slot(`GADDR${i}`))];
 
-/** Slots of TBPTR0-7 and RBPTR0-7, by ring. */
+/** Slots of TBPTR0-7, by ring. */
 export const TBPTR_SLOTS: readonly number[] = Array.from({ length: 8 }, (_, n) => slot(`TBPTR${n}`));
+/** Slots of RBPTR0-7, by ring. */
 export const RBPTR_SLOTS: readonly number[] = Array.from({ length: 8 }, (_, n) => slot(`RBPTR${n}`));

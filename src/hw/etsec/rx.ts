@@ -219,6 +219,7 @@ export class RxEngine {
     this.grsPending = false;
   }
 
+  /** Plain-data state (pending times relative to now). */
   save(): RxState {
     const ev = this.event;
     return {
@@ -229,6 +230,7 @@ export class RxEngine {
     };
   }
 
+  /** Load a state taken with `save()`; pending events are re-armed on this clock. */
   restore(s: RxState): void {
     this.abortSilently();
     this.active = s.active;

@@ -136,6 +136,7 @@ export class TxEngine {
     this.len = 0;
   }
 
+  /** Plain-data state (pending times relative to now). */
   save(): TxState {
     const bds = [];
     for (let i = 0; i < this.bdCount; i++) bds.push({ addr: this.bdAddr[i]!, status: this.bdStatus[i]!, length: this.bdLength[i]! });
@@ -143,6 +144,7 @@ export class TxEngine {
     return { bds, data: Array.from(this.buf.subarray(0, this.len)), sending: this.sending, eventIn: ev && !ev.cancelled ? ev.at - this.host.events.now : -1, gtsPending: this.gtsPending };
   }
 
+  /** Load a state taken with `save()`; pending events are re-armed on this clock. */
   restore(s: TxState): void {
     this.cancelEvent();
     this.bdCount = s.bds.length;
