@@ -296,3 +296,21 @@ describe('RX: stops and faults', () => {
     expect(b.nic.bus.claims).toEqual([]);
   });
 });
+
+describe('RX: the device really races the driver', () => {
+  it('writes into the stale buffer when EMPTY is set before the new buffer pointer', () => {
+    const b = new Bench().start({ rxN: 2 });
+    b.nic.port.receiveFrame(frame(64, OUR_MAC, PEER_MAC, 1)); // fills BD0
+    b.settle();
+    // Recycle BD0 the wrong way round: EMPTY first (old pointer still there), pointer later.
+    b.writeLstatus(RX_RING, L.RXBD_EMPTY | L.RXBD_INTERRUPT, 0);
+    b.nic.port.receiveFrame(frame(64, OUR_MAC, PEER_MAC, 2)); // BD1
+    b.settle();
+    b.nic.port.receiveFrame(frame(64, OUR_MAC, PEER_MAC, 3)); // wraps to BD0 before the pointer store
+    b.run(10);
+    b.writePointer(RX_RING, 0x38_0000);
+    b.settle();
+    expect(b.peek(RX_BUFS + 14, 1)[0]).toBe(3 + 14); // landed in the old buffer (the one the stack may still hold)
+    expect(b.peek(0x38_0000 + 14, 1)[0]).toBe(0);
+  });
+});
