@@ -62,7 +62,7 @@ export const MAX_TX_BDS_PER_FRAME = 64;
 /** Plain state of the TX engine. */
 export interface TxState {
   /** BDs gathered for the frame in progress (fetched, not yet closed). */
-  readonly bds: readonly { addr: number; status: number; length: number }[];
+  readonly bds: readonly { addr: number; status: number; length: number; buffer: number }[];
   /** Bytes gathered so far. */
   readonly data: number[];
   /** The frame is on the wire; completion is due in `eventIn` ns. */
@@ -81,6 +81,8 @@ export class TxEngine {
   private readonly bdAddr = new Float64Array(MAX_TX_BDS_PER_FRAME);
   private readonly bdStatus = new Uint16Array(MAX_TX_BDS_PER_FRAME);
   private readonly bdLength = new Uint16Array(MAX_TX_BDS_PER_FRAME);
+  /** Buffer address of each gathered BD (claimed on the bus until the BD is closed). */
+  private readonly bdBuf = new Float64Array(MAX_TX_BDS_PER_FRAME);
   private event: SimEvent | null = null;
   private sending = false;
   private gtsPending = false;
@@ -139,7 +141,7 @@ export class TxEngine {
   /** Plain-data state (pending times relative to now). */
   save(): TxState {
     const bds = [];
-    for (let i = 0; i < this.bdCount; i++) bds.push({ addr: this.bdAddr[i]!, status: this.bdStatus[i]!, length: this.bdLength[i]! });
+    for (let i = 0; i < this.bdCount; i++) bds.push({ addr: this.bdAddr[i]!, status: this.bdStatus[i]!, length: this.bdLength[i]!, buffer: this.bdBuf[i]! });
     const ev = this.event;
     return { bds, data: Array.from(this.buf.subarray(0, this.len)), sending: this.sending, eventIn: ev && !ev.cancelled ? ev.at - this.host.events.now : -1, gtsPending: this.gtsPending };
   }
@@ -152,6 +154,8 @@ export class TxEngine {
       this.bdAddr[i] = b.addr;
       this.bdStatus[i] = b.status;
       this.bdLength[i] = b.length;
+      this.bdBuf[i] = b.buffer;
+      if (b.length > 0) this.host.bus.claim(b.buffer, b.length);
     });
     this.ensure(s.data.length);
     this.buf.set(s.data);
@@ -181,8 +185,13 @@ export class TxEngine {
    */
   private rewind(): void {
     if (this.bdCount > 0) this.host.regs[S_TBPTR0] = this.bdAddr[0]! % TWO32;
+    this.releaseAll(0);
     this.bdCount = 0;
     this.len = 0;
+  }
+
+  private releaseAll(from: number): void {
+    for (let i = from; i < this.bdCount; i++) if (this.bdLength[i]! > 0) this.host.bus.release(this.bdBuf[i]!, this.bdLength[i]!);
   }
 
   private advance(status: number): void {
@@ -214,14 +223,10 @@ export class TxEngine {
         this.busError(new RangeError(`a frame spans more than ${MAX_TX_BDS_PER_FRAME} TxBDs`), pa);
         return;
       }
-      const i = this.bdCount++;
-      this.bdAddr[i] = pa;
-      this.bdStatus[i] = status;
-      this.bdLength[i] = bd.length;
       const n = bd.length;
+      const bufPa = (host.regs[S_TBDBPH]! & 0xf) * TWO32 + bd.pointer;
       if (n > 0) {
         this.ensure(this.len + n);
-        const bufPa = (host.regs[S_TBDBPH]! & 0xf) * TWO32 + bd.pointer;
         try {
           host.bus.read(bufPa, this.buf, this.len, n);
         } catch (e) {
@@ -229,7 +234,14 @@ export class TxEngine {
           return;
         }
         this.len += n;
+        // The buffer streams out over the frame's wire time: the device holds it until the BD closes.
+        host.bus.claim(bufPa, n);
       }
+      const i = this.bdCount++;
+      this.bdAddr[i] = pa;
+      this.bdStatus[i] = status;
+      this.bdLength[i] = n;
+      this.bdBuf[i] = bufPa;
       this.advance(status);
       if (status & LAST) break;
     }
@@ -316,9 +328,11 @@ export class TxEngine {
     for (let i = 0; i < n; i++) {
       const status = this.bdStatus[i]!;
       const pa = this.bdAddr[i]!;
+      if (this.bdLength[i]! > 0) host.bus.release(this.bdBuf[i]!, this.bdLength[i]!);
       try {
         this.bd.writeStatusLength(pa, layout, status & ~HW_STATUS, this.bdLength[i]!);
       } catch (e) {
+        for (let j = i + 1; j < n; j++) if (this.bdLength[j]! > 0) host.bus.release(this.bdBuf[j]!, this.bdLength[j]!);
         this.busError(e, pa);
         return;
       }

@@ -298,3 +298,24 @@ describe('TX: loopback', () => {
     expect(Array.from(b.peek(rx.pointer, 100))).toEqual(Array.from(f));
   });
 });
+
+describe('TX: buffers held while they stream out', () => {
+  it('claims each buffer of a frame from its fetch until its BD closes, and lets go on soft reset', () => {
+    const b = new Bench().start();
+    const f = frame(1000, PEER_MAC);
+    b.poke(TX_BUFS, f.subarray(0, 400));
+    b.poke(TX_BUFS + BUF_STRIDE, f.subarray(400));
+    b.writeBd(TX_RING + 8, { status: READY_LAST, length: 600, pointer: TX_BUFS + BUF_STRIDE });
+    b.writeBd(TX_RING, { status: L.TXBD_READY | L.TXBD_CRC, length: 400, pointer: TX_BUFS });
+    b.w(L.TSTAT, L.TSTAT_THLT0);
+    b.run(100);
+    expect(b.nic.bus.claims).toEqual([{ pa: TX_BUFS, len: 400 }, { pa: TX_BUFS + BUF_STRIDE, len: 600 }]);
+    b.settle();
+    expect(b.nic.bus.claims).toEqual([]);
+    b.queueTx(2, frame(1000, PEER_MAC));
+    b.run(100);
+    expect(b.nic.bus.claims.length).toBe(1);
+    b.w(L.MACCFG1, L.MACCFG1_SOFT_RESET);
+    expect(b.nic.bus.claims).toEqual([]);
+  });
+});
