@@ -6,6 +6,7 @@
  */
 import { SOFTIRQ_DISABLE_OFFSET } from '../context.js';
 import type { Kernel } from '../kernel.js';
+import type { LazyStack } from '../report/stack.js';
 import { kernelFrame } from '../report/symbols.js';
 import type { LockContext } from './lockdep.js';
 import { lockdepReport } from './splats.js';
@@ -86,10 +87,10 @@ export function resetIrqflagsWarnings(): void {
 }
 
 /** `local_bh_disable()` (plus `extra` preempt counts, 1 for spin_lock_bh). */
-export function bhDisable(k: Kernel, fn: string, extra = 0): void {
+export function bhDisable(k: Kernel, fn: string, extra: number, site: LazyStack | null): void {
   const ctx = k.ctx;
   const wasEnabled = ctx.softirqCount() === 0;
-  k.sched.preemptAdd(SOFTIRQ_DISABLE_OFFSET + extra, fn);
+  k.sched.preemptAdd(SOFTIRQ_DISABLE_OFFSET + extra, fn, site);
   if (wasEnabled) k.sched.lockdep.irqTrace('softirqs-off', fn);
 }
 

@@ -23,6 +23,9 @@ const USAGE_STR = ['IN-HARDIRQ-W', 'HARDIRQ-ON-W', 'IN-SOFTIRQ-W', 'SOFTIRQ-ON-W
 /** The bit each usage bit must not meet. */
 const EXCLUSIVE = [ENABLED_HARDIRQ, USED_IN_HARDIRQ, ENABLED_SOFTIRQ, USED_IN_SOFTIRQ] as const;
 
+/** Call sites recorded per lock class (see {@link LockClass.sitesLeft}). */
+export const SITES_PER_CLASS = 256;
+
 /** Kernel release printed by `print_kernel_ident()`. */
 export const KERNEL_IDENT = '6.6.0-driverlab #1';
 
@@ -35,6 +38,11 @@ export const LD_WAIT_SLEEP = 3;
 export class LockClass {
   /** Usage bits seen so far. */
   usage = 0;
+  /**
+   * Acquisitions whose call site is still recorded for this class. A capture costs microseconds, so
+   * after this many a hot lock (one per packet) stops paying; messages then name the lock API.
+   */
+  sitesLeft = SITES_PER_CLASS;
   /** Where each usage bit was first seen. */
   readonly traces: (LazyStack | null)[] = [null, null, null, null];
   constructor(
@@ -190,9 +198,21 @@ export class Lockdep {
     return `${hex8(h.lock.addr)} (${cls.name}){${cls.usageChars()}}-{${cls.waitType}:${cls.waitType}}, at: ${formatSymbol(r)}`;
   }
 
-  /** Record the site of an acquisition now (or nothing when sites are off). */
-  site(): LazyStack | null {
-    return this.recordSites ? captureStackLazy({ limit: 12 }) : null;
+  /**
+   * Record the call site of an acquisition now (or nothing when sites are off): the caller of
+   * `api`, the driver-facing function, so one cheap two-frame capture serves the held-lock list and
+   * "Preemption disabled at:".
+   */
+  site(api?: Function): LazyStack | null {
+    if (!this.recordSites) return null;
+    return api ? captureStackLazy({ limit: 2, below: api }) : captureStackLazy({ limit: 8 });
+  }
+
+  /** {@link site} for an acquisition of a lock of class `cls`, within the class's budget. */
+  siteFor(cls: LockClass, api: Function): LazyStack | null {
+    if (!this.recordSites || cls.sitesLeft <= 0) return null;
+    cls.sitesLeft--;
+    return captureStackLazy({ limit: 2, below: api });
   }
 
   /**
@@ -228,7 +248,7 @@ export class Lockdep {
       const mask = 1 << bit;
       if (cls.usage & mask) continue;
       cls.usage |= mask;
-      cls.traces[bit] = held.site ?? captureStackLazy({ limit: 12 });
+      cls.traces[bit] = captureStackLazy({ limit: 12 }); // once per class and bit: a full trace
       const prev = EXCLUSIVE[bit]!;
       if (this.debugLocks && cls.usage & (1 << prev)) return this.usageBug(held, prev, bit, c);
     }

@@ -6,6 +6,7 @@
  */
 import type { Task } from '../context.js';
 import type { Kernel } from '../kernel.js';
+import type { LazyStack } from '../report/stack.js';
 import { allocLockAddress, LD_WAIT_SLEEP, siteFrame, type HeldLock, type LockClass, type LockInstance } from './lockdep.js';
 import { lockClassHere } from './lockclass.js';
 import { lockdepReport, MIGHT_SLEEP_SITES, mightSleep, selfDeadlock, unwind } from './splats.js';
@@ -31,11 +32,11 @@ export class mutex implements LockInstance {
 }
 
 /** `mutex_lock()`: may sleep; waits for the owner; a recursive lock is reported and unwound. */
-export function mutexAcquire(k: Kernel, m: mutex, api: string): void {
+export function mutexAcquire(k: Kernel, m: mutex, api: string, site: LazyStack | null): void {
   mightSleep(k, MIGHT_SLEEP_SITES.mutex);
   const task = k.ctx.task;
   const lockdep = k.sched.lockdep;
-  const held: HeldLock = { lock: m, site: lockdep.site(), api };
+  const held: HeldLock = { lock: m, site, api };
   if (m.owner === task) {
     const holding = lockdep.held(task).find((h) => h.lock === m) ?? held;
     if (lockdep.debugLocks) unwind(lockdepReport(k, lockdep.recursiveLocking(task, held, holding)));
@@ -47,21 +48,21 @@ export function mutexAcquire(k: Kernel, m: mutex, api: string): void {
 }
 
 /** `mutex_trylock()`. */
-export function mutexTry(k: Kernel, m: mutex, api: string): boolean {
+export function mutexTry(k: Kernel, m: mutex, api: string, site: LazyStack | null): boolean {
   if (m.owner !== null) return false;
   m.owner = k.ctx.task;
-  k.sched.lockdep.held(m.owner).push({ lock: m, site: k.sched.lockdep.site(), api });
+  k.sched.lockdep.held(m.owner).push({ lock: m, site, api });
   return true;
 }
 
 /** `mutex_unlock()`; releasing a mutex the task does not hold is reported and ignored. */
-export function mutexRelease(k: Kernel, m: mutex, api: string): void {
+export function mutexRelease(k: Kernel, m: mutex, api: string, site: LazyStack | null): void {
   const task = k.ctx.task;
   const lockdep = k.sched.lockdep;
   const h = lockdep.held(task);
   const i = h.findIndex((x) => x.lock === m);
   if (m.owner !== task || i < 0) {
-    if (lockdep.debugLocks) lockdepReport(k, lockdep.badUnlock(task, m, siteFrame(lockdep.site(), api)));
+    if (lockdep.debugLocks) lockdepReport(k, lockdep.badUnlock(task, m, siteFrame(site ?? lockdep.site(), api)));
     return;
   }
   h.splice(i, 1);

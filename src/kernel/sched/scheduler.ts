@@ -470,10 +470,10 @@ export class Scheduler implements ClockOwner {
     if (--cpu.checkpointIn <= 0) this.clock.checkpoint(API_CALL);
   }
 
-  /** `preempt_count_add()` with DEBUG_PREEMPT's record of where preemption got disabled. */
-  preemptAdd(val: number, api: string): void {
+  /** `preempt_count_add()` with DEBUG_PREEMPT's record of where preemption got disabled (`site`: the caller). */
+  preemptAdd(val: number, api: string, site: import('../report/stack.js').LazyStack | null): void {
     const ctx = this.k.ctx;
-    if (ctx.preemptCount === 0) this.preemptOffAt = { site: this.lockdep.site(), api };
+    if (ctx.preemptCount === 0) this.preemptOffAt = { site, api };
     ctx.preemptCount += val;
   }
 

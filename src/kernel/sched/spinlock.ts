@@ -7,6 +7,7 @@
  * separate type, contention (one CPU never waits for another).
  */
 import type { Kernel } from '../kernel.js';
+import type { LazyStack } from '../report/stack.js';
 import { allocLockAddress, LD_WAIT_SPIN, type HeldLock, type LockClass, type LockInstance } from './lockdep.js';
 import { lockClassHere } from './lockclass.js';
 import { lockContext } from './irqflags.js';
@@ -49,11 +50,11 @@ function dumpInfo(l: spinlock_t) {
   return { addr: l.addr, magic: l.magic, ownerComm: l.owner?.comm ?? null, ownerPid: l.owner?.pid ?? -1, ownerCpu: l.ownerCpu, name: l.cls.name };
 }
 
-/** Take `l` (preemption already disabled by the caller): lockdep, debug checks, then hold it. */
-export function spinAcquire(k: Kernel, l: spinlock_t, api: string): void {
+/** Take `l` (preemption already disabled by the caller): lockdep, debug checks, then hold it. `site` is the caller's. */
+export function spinAcquire(k: Kernel, l: spinlock_t, api: string, site: LazyStack | null): void {
   const task = k.ctx.task;
   const lockdep = k.sched.lockdep;
-  const held: HeldLock = { lock: l, site: lockdep.site(), api };
+  const held: HeldLock = { lock: l, site, api };
   if (lockdep.debugLocks) {
     const f = lockdep.markUsage(l, lockContext(k), held);
     if (f) lockdepReport(k, f);
@@ -70,9 +71,9 @@ export function spinAcquire(k: Kernel, l: spinlock_t, api: string): void {
 }
 
 /** `spin_trylock()` core: take `l` if free; never reports contention. */
-export function spinTry(k: Kernel, l: spinlock_t, api: string): boolean {
+export function spinTry(k: Kernel, l: spinlock_t, api: string, site: LazyStack | null): boolean {
   if (l.locked) return false;
-  spinAcquire(k, l, api);
+  spinAcquire(k, l, api, site);
   return true;
 }
 

@@ -90,7 +90,7 @@ export function irqs_disabled_flags(flags: number): boolean {
 export function local_bh_disable(): void {
   const k = kernelFor('local_bh_disable');
   k.sched.tick();
-  bhDisable(k, 'local_bh_disable');
+  bhDisable(k, 'local_bh_disable', 0, k.sched.lockdep.site(local_bh_disable));
 }
 /** `local_bh_enable()`: runs pending softirqs when it is the last one. */
 export function local_bh_enable(): void {
@@ -103,7 +103,7 @@ export function local_bh_enable(): void {
 export function preempt_disable(): void {
   const k = kernelFor('preempt_disable');
   k.sched.tick();
-  k.sched.preemptAdd(1, 'preempt_disable');
+  k.sched.preemptAdd(1, 'preempt_disable', k.sched.lockdep.site(preempt_disable));
 }
 /** `preempt_enable()`: a preemption point. */
 export function preempt_enable(): void {

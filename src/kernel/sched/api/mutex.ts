@@ -17,26 +17,26 @@ export function mutex_init(lock: mutex, name?: string): mutex {
 export function mutex_lock(lock: mutex): void {
   const k = kernelFor('mutex_lock');
   k.sched.tick();
-  mutexAcquire(k, lock, 'mutex_lock');
+  mutexAcquire(k, lock, 'mutex_lock', k.sched.lockdep.siteFor(lock.cls, mutex_lock));
 }
 /** `mutex_lock_interruptible(lock)`: 0 (no signals reach kernel threads here). */
 export function mutex_lock_interruptible(lock: mutex): number {
   const k = kernelFor('mutex_lock_interruptible');
   k.sched.tick();
-  mutexAcquire(k, lock, 'mutex_lock_interruptible');
+  mutexAcquire(k, lock, 'mutex_lock_interruptible', k.sched.lockdep.siteFor(lock.cls, mutex_lock_interruptible));
   return 0;
 }
 /** `mutex_trylock(lock)`: 1 if taken. */
 export function mutex_trylock(lock: mutex): number {
   const k = kernelFor('mutex_trylock');
   k.sched.tick();
-  return mutexTry(k, lock, 'mutex_trylock') ? 1 : 0;
+  return mutexTry(k, lock, 'mutex_trylock', k.sched.lockdep.siteFor(lock.cls, mutex_trylock)) ? 1 : 0;
 }
 /** `mutex_unlock(lock)`. */
 export function mutex_unlock(lock: mutex): void {
   const k = kernelFor('mutex_unlock');
   k.sched.tick();
-  mutexRelease(k, lock, 'mutex_unlock');
+  mutexRelease(k, lock, 'mutex_unlock', null);
 }
 /** `mutex_is_locked(lock)`. */
 export function mutex_is_locked(lock: mutex): boolean {

@@ -26,8 +26,9 @@ export function spin_lock_init(lock: spinlock_t, name?: string): spinlock_t {
 export function spin_lock(lock: spinlock_t): void {
   const k = kernelFor('spin_lock');
   k.sched.tick();
-  k.sched.preemptAdd(1, '_raw_spin_lock');
-  spinAcquire(k, lock, '_raw_spin_lock');
+  const site = k.sched.lockdep.siteFor(lock.cls, spin_lock);
+  k.sched.preemptAdd(1, '_raw_spin_lock', site);
+  spinAcquire(k, lock, '_raw_spin_lock', site);
 }
 
 /** `spin_unlock(lock)`. */
@@ -42,8 +43,9 @@ export function spin_lock_irq(lock: spinlock_t): void {
   const k = kernelFor('spin_lock_irq');
   k.sched.tick();
   irqsOff(k, '_raw_spin_lock_irq');
-  k.sched.preemptAdd(1, '_raw_spin_lock_irq');
-  spinAcquire(k, lock, '_raw_spin_lock_irq');
+  const site = k.sched.lockdep.siteFor(lock.cls, spin_lock_irq);
+  k.sched.preemptAdd(1, '_raw_spin_lock_irq', site);
+  spinAcquire(k, lock, '_raw_spin_lock_irq', site);
 }
 
 /** `spin_unlock_irq(lock)`. */
@@ -60,8 +62,9 @@ export function spin_lock_irqsave(lock: spinlock_t): number {
   const k = kernelFor('spin_lock_irqsave');
   k.sched.tick();
   const flags = irqSave(k, '_raw_spin_lock_irqsave');
-  k.sched.preemptAdd(1, '_raw_spin_lock_irqsave');
-  spinAcquire(k, lock, '_raw_spin_lock_irqsave');
+  const site = k.sched.lockdep.siteFor(lock.cls, spin_lock_irqsave);
+  k.sched.preemptAdd(1, '_raw_spin_lock_irqsave', site);
+  spinAcquire(k, lock, '_raw_spin_lock_irqsave', site);
   return flags;
 }
 
@@ -78,8 +81,9 @@ export function spin_unlock_irqrestore(lock: spinlock_t, flags: number): void {
 export function spin_lock_bh(lock: spinlock_t): void {
   const k = kernelFor('spin_lock_bh');
   k.sched.tick();
-  bhDisable(k, '_raw_spin_lock_bh', 1);
-  spinAcquire(k, lock, '_raw_spin_lock_bh');
+  const site = k.sched.lockdep.siteFor(lock.cls, spin_lock_bh);
+  bhDisable(k, '_raw_spin_lock_bh', 1, site);
+  spinAcquire(k, lock, '_raw_spin_lock_bh', site);
 }
 
 /** `spin_unlock_bh(lock)`: pending softirqs run if bottom halves come back on. */
@@ -94,8 +98,9 @@ export function spin_unlock_bh(lock: spinlock_t): void {
 export function spin_trylock(lock: spinlock_t): number {
   const k = kernelFor('spin_trylock');
   k.sched.tick();
-  k.sched.preemptAdd(1, '_raw_spin_trylock');
-  if (spinTry(k, lock, '_raw_spin_trylock')) return 1;
+  const site = k.sched.lockdep.siteFor(lock.cls, spin_trylock);
+  k.sched.preemptAdd(1, '_raw_spin_trylock', site);
+  if (spinTry(k, lock, '_raw_spin_trylock', site)) return 1;
   k.sched.preemptSub(1);
   return 0;
 }
