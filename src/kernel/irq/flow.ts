@@ -6,10 +6,11 @@
  * the irq_may_run wait for an edge moving between CPUs.
  */
 import type { Kernel } from '../kernel.js';
-import { kernelFrame, kernelSymbols } from '../report/symbols.js';
+import { kernelSymbols } from '../report/symbols.js';
 import { tasklet_struct } from '../time/tasklet.js';
 import { EBUSY, EINVAL, IRQCHIP_EOI_IF_HANDLED, IRQCHIP_EOI_THREADED, IRQ_HANDLED, IRQ_WAKE_THREAD } from './constants.js';
 import type { IrqAction, IrqDesc } from './desc.js';
+import { flowName, irqContextTrace } from './irq-frames.js';
 
 /** What the flow core needs from the rest of genirq. */
 export interface FlowOwner {
@@ -259,7 +260,7 @@ export class Flow {
               id: 'irq.handler-enabled-irqs',
               title: `irq ${desc.irq} handler ${fnSymbol(action.handler)} enabled interrupts`,
               site: { file: 'kernel/irq/handle.c', line: 161 },
-              frames: [kernelFrame('__handle_irq_event_percpu')],
+              trace: irqContextTrace(k, ['__handle_irq_event_percpu'], flowName(k, desc.handleIrq)),
               details: { irq: desc.irq, handler: action.handler.name },
             });
           }

@@ -11,6 +11,7 @@ import { timer_list } from '../time/timers.js';
 import { IRQ_HANDLED, IRQ_NONE, IRQ_WAKE_THREAD, IRQF_SHARED } from './constants.js';
 import type { IrqDesc } from './desc.js';
 import { badActionRet, fnAddress } from './flow.js';
+import { flowName, irqContextTrace } from './irq-frames.js';
 
 /** `SPURIOUS_DEFERRED`: threaded handling's verdict comes with the next hard interrupt. */
 const SPURIOUS_DEFERRED = 0x8000_0000;
@@ -102,6 +103,7 @@ export class Spurious {
       kind: 'bug',
       id,
       title,
+      trace: irqContextTrace(this.k, ['__report_bad_irq', 'note_interrupt'], flowName(this.k, desc.handleIrq)),
       after: ['handlers:', ...handlers, ...tail],
       details: { irq: desc.irq, hwirq: desc.hwirq, ret, handlers: desc.actions.map((a) => a.handler.name) },
     });
