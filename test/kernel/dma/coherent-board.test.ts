@@ -180,20 +180,21 @@ const SCENARIOS: Scenario[] = [
     corrupts: false,
   },
   {
-    name: 'the device keeps writing after the driver synced the buffer for the CPU',
+    name: 'the device writes again after the driver synced the buffer for the CPU, and the driver reads it without a new sync',
     run: (r) => {
-      const h = r.run(() => {
+      const v = r.run(() => {
         const buf = kmalloc(64, GFP_KERNEL)!;
         const h = dma_map_single(r.dev, buf, 64, DMA_FROM_DEVICE);
         dma_mapping_error(r.dev, h);
         dma_sync_single_for_cpu(r.dev, h, 64, DMA_FROM_DEVICE);
-        return h;
+        return { buf, h };
       });
-      r.dev.busMaster.write(h, pattern(16, 0), 0, 16);
+      r.dev.busMaster.write(v.h, pattern(16, 0), 0, 16);
+      r.run(() => ld_be32(v.buf));
       return true;
     },
-    nonCoherent: ['dma.device-access-cpu-owned'],
-    coherent: ['dma.device-access-cpu-owned'],
+    nonCoherent: ['dma.cpu-access-device-owned'],
+    coherent: ['dma.cpu-access-device-owned'],
     corrupts: false,
   },
 ];

@@ -213,8 +213,9 @@ function examples(): Record<string, string> {
     r.dev.busMaster.read32be(gfar_new_rxbdp(r.dev, 64).h);
   });
   one('device-access-cpu-owned', function gfar_device_access_cpu_owned(r: Rig) {
-    const { h } = gfar_new_rxbdp(r.dev, 1536);
-    gfar_clean_rx_ring(r.dev, h, 1536, DMA_FROM_DEVICE);
+    const { buf, h } = gfar_new_rxbdp(r.dev, 1536, DMA_BIDIRECTIONAL);
+    gfar_clean_rx_ring(r.dev, h, 1536, DMA_BIDIRECTIONAL);
+    st_be32(buf, 0x01020304); // the CPU writes while it owns the buffer, then hands it back without a sync
     r.dev.busMaster.write(h, pattern(64, 0), 0, 64);
   });
   one('device-read-dirty', function gfar_device_read_dirty(r: Rig) {

@@ -149,16 +149,32 @@ describe('device-side checks', () => {
     expect(r.b.reports[1]!.title).toBe(`${CK('dma.device-read-from-device-only')}device read 4 byte(s) at phys ${hex8(v.from + 8)} from a DMA_FROM_DEVICE mapping [device address=${hex16(v.from)}] [size=64 bytes]`);
   });
 
-  it('dma.device-access-cpu-owned: the buffer was synced for the CPU and not handed back', () => {
+  it('a FROM_DEVICE buffer the CPU only read goes back to the device without a for_device sync (the HOWTO allows it)', () => {
+    const r = rig();
+    const v = r.run(() => {
+      const { buf, h } = map(r, 64, DMA_FROM_DEVICE);
+      dma_sync_single_for_cpu(r.dev, h, 64, DMA_FROM_DEVICE);
+      ld_be32(buf); // the CPU reads, does not write
+      return { buf, h };
+    });
+    r.dev.busMaster.write(v.h, pattern(16, 0), 0, 16);
+    expect(r.b.reports).toEqual([]);
+    // The buffer is the device's again: a CPU read now, without a new sync, is the bug.
+    r.run(() => ld_be32(v.buf));
+    expect(ids(r.b.reports)[0]).toBe('dma.cpu-access-device-owned');
+  });
+
+  it('dma.device-access-cpu-owned: the CPU wrote the buffer after sync_for_cpu and the device used it without sync_for_device', () => {
     const r = rig();
     const h = r.run(() => {
-      const { h } = map(r, 64, DMA_FROM_DEVICE);
-      dma_sync_single_for_cpu(r.dev, h, 64, DMA_FROM_DEVICE);
+      const { buf, h } = map(r, 64, DMA_BIDIRECTIONAL);
+      dma_sync_single_for_cpu(r.dev, h, 64, DMA_BIDIRECTIONAL);
+      st_be32(buf, 0x01020304);
       return h;
     });
     r.dev.busMaster.write(h, pattern(16, 0), 0, 16);
     expect(only(r.b.reports, 'dma.device-access-cpu-owned').title).toBe(
-      `${CK('dma.device-access-cpu-owned')}device wrote 16 byte(s) at phys ${hex8(h)} while the CPU owns the buffer [device address=${hex16(h)}] [size=64 bytes] [mapped with DMA_FROM_DEVICE]`,
+      `${CK('dma.device-access-cpu-owned')}device wrote 16 byte(s) at phys ${hex8(h)} while the CPU owns the buffer [device address=${hex16(h)}] [size=64 bytes] [mapped with DMA_BIDIRECTIONAL]`,
     );
   });
 

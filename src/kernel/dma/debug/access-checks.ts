@@ -40,6 +40,7 @@ export class DmaAccessChecks {
   /** A streaming mapping was made or synced for the device: the device owns it. */
   toDevice(e: DmaEntry): void {
     e.owner = 'device';
+    e.cpuWrote = false;
     this.reportedThisPeriod.delete(e);
     this.refreshWatch(e.pa, e.size);
   }
@@ -47,6 +48,7 @@ export class DmaAccessChecks {
   /** A streaming mapping was synced for the CPU: the CPU owns it (still mapped). */
   toCpu(e: DmaEntry, dir: number): void {
     e.owner = 'cpu';
+    e.cpuWrote = false;
     e.lastCpuSyncDir = dir;
     this.reportedThisPeriod.delete(e);
     this.refreshWatch(e.pa, e.size);
@@ -123,6 +125,7 @@ export class DmaAccessChecks {
         continue;
       }
       const where = `${write ? 'write to' : 'read of'} ${hi - lo} byte(s) at ${hex8(va + (lo - pa))}`;
+      if (write && e.owner === 'cpu') e.cpuWrote = true;
       if (e.owner === 'device') {
         this.reportedThisPeriod.add(e);
         const symptom = this.takeSymptom(lo, hi);
@@ -269,13 +272,17 @@ export class DmaAccessChecks {
     } else if (!write && hit.dir === DMA_FROM_DEVICE) {
       this.out.check('dma.device-read-from-device-only', 'check', dev, `device ${what} from a DMA_FROM_DEVICE mapping [device address=${hex16(hit.dmaAddr)}] [size=${hit.size} bytes]`, ['A DMA_FROM_DEVICE buffer is write-only for the device: what it reads is undefined.'], hit, { pa, len });
     }
-    if (hit.owner === 'cpu') {
+    if (hit.owner === 'cpu' && !hit.cpuWrote) {
+      // Handing a buffer back without a for_device sync is allowed when the CPU did not write it
+      // (the HOWTO's receive example): ownership passes back to the device implicitly.
+      this.toDevice(hit);
+    } else if (hit.owner === 'cpu') {
       this.out.check(
         'dma.device-access-cpu-owned',
         'check',
         dev,
         `device ${what} while the CPU owns the buffer [device address=${hex16(hit.dmaAddr)}] [size=${hit.size} bytes] [mapped with ${dirName(hit.dir)}]`,
-        ['The buffer was synced for the CPU and not handed back: call dma_sync_single_for_device() before giving it to the device.'],
+        ['The CPU wrote the buffer after dma_sync_single_for_cpu() and did not hand it back: call dma_sync_single_for_device() after the last CPU write, before giving it to the device.'],
         hit,
         { pa, len, write },
       );

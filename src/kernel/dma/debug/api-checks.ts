@@ -58,6 +58,7 @@ export class DmaApiChecks {
       mapErrState: r.type === 'single' ? MAP_ERR_NOT_CHECKED : MAP_ERR_NOT_APPLICABLE,
       owner: 'device',
       lastCpuSyncDir: -1,
+      cpuWrote: false,
       skipCpuSync: r.skipCpuSync,
       stack: this.recordStacks ? captureStackLazy({ below: stackFrom, limit: 12 }) : null,
       time: this.now(),

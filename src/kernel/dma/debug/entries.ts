@@ -40,6 +40,8 @@ export interface DmaEntry {
   owner: 'device' | 'cpu';
   /** Direction of the last sync_for_cpu, or -1 (for explaining stale reads). */
   lastCpuSyncDir: number;
+  /** The CPU wrote the buffer during its current CPU-owned period (a for_device sync is then owed). */
+  cpuWrote: boolean;
   /** Mapped with DMA_ATTR_SKIP_CPU_SYNC. */
   readonly skipCpuSync: boolean;
   /** Where the mapping was made ("Mapped at:"); null when stack capture is off. */
