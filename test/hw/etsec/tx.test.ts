@@ -319,3 +319,20 @@ describe('TX: buffers held while they stream out', () => {
     expect(b.nic.bus.claims).toEqual([]);
   });
 });
+
+describe('TX: 36-bit addresses', () => {
+  it('takes the high 4 bits of buffer addresses from TBDBPH (here beyond RAM: a bus error)', () => {
+    const b = new Bench().start();
+    b.w(L.TBDBPH, 0x1);
+    expect(b.r(L.TBDBPH)).toBe(1);
+    b.queueTx(0, frame(64, PEER_MAC));
+    b.settle();
+    expect(b.r(L.IEVENT) & L.IEVENT_EBERR).toBe(L.IEVENT_EBERR);
+    expect(b.wire.frames.length).toBe(0);
+    b.w(L.TBDBPH, 0);
+    b.w(L.IEVENT, 0xffff_ffff);
+    b.w(L.TSTAT, L.TSTAT_THLT0);
+    b.settle();
+    expect(b.wire.frames.length).toBe(1); // the same BD, now in reach
+  });
+});
