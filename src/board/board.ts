@@ -15,6 +15,7 @@ import { attachTree } from './assembly/attach.js';
 import { loadBoardSpec, shippedBoard } from './assembly/spec-file.js';
 import type { DeviceModelFactory } from './devices.js';
 import type { DtTree } from './dts/index.js';
+import './models/etsec.js'; // registers the gianfar / fsl,etsec2 model
 
 /** Everything needed to build and boot a board. */
 export interface BoardSpec {

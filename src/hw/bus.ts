@@ -35,6 +35,7 @@ export type MasterAccessHook = (master: BusMasterPort, pa: number, len: number, 
 export class Bus {
   readonly store: RamStore;
   private readonly windows: MmioWindow[] = [];
+  private readonly ports = new Map<string, BusMasterPort>();
   private cache: DataCache | null = null;
   /** Checker hook for bus-master traffic; null when nobody checks. */
   onMasterAccess: MasterAccessHook | null = null;
@@ -103,9 +104,20 @@ export class Bus {
     w.device.write(pa - w.base, size, value);
   }
 
-  /** A port through which a device masters the bus. `snoop` asks the cache to keep coherent with it. */
+  /**
+   * The port through which device `name` masters the bus; `snoop` asks the cache to keep coherent
+   * with it. Asking again for the same name returns the same port (the hardware model and the
+   * kernel's struct device share it), and a different snoop setting for it is an error.
+   */
   master(name: string, opts: { snoop: boolean }): BusMasterPort {
-    return new BusMasterPort(this, name, opts.snoop);
+    const existing = this.ports.get(name);
+    if (existing) {
+      if (existing.snoop !== opts.snoop) throw new RangeError(`Bus: master "${name}" exists with snoop=${existing.snoop}, asked again with snoop=${opts.snoop}`);
+      return existing;
+    }
+    const port = new BusMasterPort(this, name, opts.snoop);
+    this.ports.set(name, port);
+    return port;
   }
 
   /**
