@@ -4,31 +4,37 @@
  * tagged with the current owner (the device being probed, or `kernel`) for leak checks.
  */
 import { SandboxArgumentError } from '../errors.js';
+import { mightAlloc } from '../sched/splats.js';
 import { kernelFor } from './kernel-of.js';
 
 /** `kmalloc(size, gfp)`: a kernel virtual address, or null. */
 export function kmalloc(size: number, gfp: number): number | null {
   const k = kernelFor('kmalloc');
+  mightAlloc(k, gfp);
   return k.mm.kmalloc(size, gfp, k.owner);
 }
 /** `kzalloc(size, gfp)`: zeroed kmalloc. */
 export function kzalloc(size: number, gfp: number): number | null {
   const k = kernelFor('kzalloc');
+  mightAlloc(k, gfp);
   return k.mm.kzalloc(size, gfp, k.owner);
 }
 /** `kcalloc(n, size, gfp)`: zeroed array; null on multiplication overflow. */
 export function kcalloc(n: number, size: number, gfp: number): number | null {
   const k = kernelFor('kcalloc');
+  mightAlloc(k, gfp);
   return k.mm.kcalloc(n, size, gfp, k.owner);
 }
 /** `kmalloc_array(n, size, gfp)`. */
 export function kmalloc_array(n: number, size: number, gfp: number): number | null {
   const k = kernelFor('kmalloc_array');
+  mightAlloc(k, gfp);
   return k.mm.kmalloc_array(n, size, gfp, k.owner);
 }
 /** `krealloc(p, size, gfp)`. */
 export function krealloc(p: number | null, size: number, gfp: number): number | null {
   const k = kernelFor('krealloc');
+  mightAlloc(k, gfp);
   return k.mm.krealloc(p, size, gfp, k.owner);
 }
 /** `kfree(p)`; `kfree(null)` does nothing. Freeing memory a device still has mapped is reported. */
@@ -47,6 +53,7 @@ export function ksize(p: number | null): number {
 /** `alloc_pages(gfp, order)`: a `struct page *` handle, or null. */
 export function alloc_pages(gfp: number, order: number): number | null {
   const k = kernelFor('alloc_pages');
+  mightAlloc(k, gfp);
   return k.mm.alloc_pages(gfp, order, k.owner);
 }
 /** `__free_pages(page, order)`. */
@@ -56,11 +63,13 @@ export function __free_pages(page: number, order: number): void {
 /** `__get_free_pages(gfp, order)`: a lowmem address, or 0. */
 export function __get_free_pages(gfp: number, order: number): number {
   const k = kernelFor('__get_free_pages');
+  mightAlloc(k, gfp);
   return k.mm.__get_free_pages(gfp, order, k.owner);
 }
 /** `get_zeroed_page(gfp)`. */
 export function get_zeroed_page(gfp: number): number {
   const k = kernelFor('get_zeroed_page');
+  mightAlloc(k, gfp);
   return k.mm.get_zeroed_page(gfp, k.owner);
 }
 /** `free_pages(addr, order)`. Freeing pages a device still has mapped is reported. */

@@ -94,6 +94,11 @@ function preemptionDisabledAt(k: Kernel, show: boolean): string[] {
   return ['Preemption disabled at:', ipLine(siteFrame(at.site, at.api))];
 }
 
+/** `might_alloc(gfp)`: an allocation that may block (`__GFP_DIRECT_RECLAIM`, e.g. GFP_KERNEL) might sleep. */
+export function mightAlloc(k: Kernel, gfp: number): void {
+  if (typeof gfp === 'number' && (gfp & 0x400) !== 0) mightSleep(k, MIGHT_SLEEP_SITES.alloc);
+}
+
 /** `__schedule_bug()`: the task schedules with preemption disabled. */
 export function schedulingWhileAtomic(k: Kernel): Report {
   const ctx = k.ctx;

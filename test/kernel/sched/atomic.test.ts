@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { kfree, kmalloc } from '../../../src/kernel/api/mm.js';
 import { IRQ_HANDLED, irq_create_of_mapping, request_irq } from '../../../src/kernel/irq/api.js';
+import { GFP_ATOMIC, GFP_KERNEL } from '../../../src/kernel/mm/gfp.js';
 import { st_be32 } from '../../../src/kernel/memaccess.js';
 import {
   in_atomic, in_interrupt, in_irq, in_softirq, in_task, irqs_disabled, local_bh_disable, local_bh_enable, local_irq_disable,
@@ -144,6 +146,27 @@ describe('sleeping in atomic context', () => {
       void f;
     }));
     expect(reportsOf(b2, 'sched.scheduling-while-atomic')[0]!.title).toBe('BUG: scheduling while atomic: swapper/1/0x00000002');
+  });
+
+  it('a GFP_KERNEL allocation in an interrupt handler might sleep (might_alloc); GFP_ATOMIC is fine', () => {
+    const b = irqBoard();
+    const { dev, regs } = addToyDevice(b, 31);
+    let gfp = GFP_ATOMIC;
+    ok(b.run(() => {
+      request_irq(irq_create_of_mapping([31, 0, 0, 0]), () => {
+        st_be32(regs, 1);
+        kfree(kmalloc(64, gfp));
+        return IRQ_HANDLED;
+      }, 0, 'toy', dev);
+      st_be32(regs + 4, 1);
+    }));
+    dev.raise(1);
+    ok(b.kernel.idle(100_000));
+    expect(b.reports).toEqual([]);
+    gfp = GFP_KERNEL;
+    dev.raise(1);
+    ok(b.kernel.idle(100_000));
+    expect(reportsOf(b, 'sched.might-sleep')[0]!.title).toBe('BUG: sleeping function called from invalid context at include/linux/sched/mm.h:306');
   });
 
   it('returning from the dispatch with a lock held is scheduling while atomic', () => {
