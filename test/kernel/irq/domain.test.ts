@@ -128,3 +128,21 @@ describe('/proc/interrupts', () => {
     expect(b.kernel.irq.procInterrupts()).toMatch(/SPU: +[1-9]\d*   Spurious interrupts/);
   });
 });
+
+describe('on the device-tree board', () => {
+  it('the board assembly puts the MPIC at CCSR+0x40000 and the kernel driver runs it: DT interrupts are mapped, a line delivers', async () => {
+    const { bootBoard, DEFAULT_DT_BOARD } = await import('../../../src/board/board.js');
+    const b = bootBoard(DEFAULT_DT_BOARD);
+    expect(b.kernel.irq.mpic).not.toBeNull();
+    expect(b.dmesg()).toContain('mpic: Setting up MPIC " OpenPIC  " version 1.2 at ffe40000, max 1 CPUs');
+    // eTSEC1's <29 2 0 0> <30 2 0 0> <34 2 0 0> are mapped while the tree is attached.
+    expect(ok(b.run(() => [irq_find_mapping(null, 29), irq_get_trigger_type(29)]))).toEqual([29, IRQ_TYPE_LEVEL_HIGH]);
+    let calls = 0;
+    const pin = mpicOf(b).input(29);
+    ok(b.run(() => request_irq(29, () => (calls++, pin.set(false), IRQ_HANDLED), 0, 'eth0_g0_tx', {})));
+    pin.set(true);
+    ok(b.kernel.idle(10_000));
+    expect(calls).toBe(1);
+    expect(b.reports).toEqual([]);
+  });
+});
