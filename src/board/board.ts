@@ -51,6 +51,8 @@ export interface BootKnobs {
   readonly strict?: boolean;
   /** Extra hardware models for this board, by compatible (for a tree-assembled board). */
   readonly models?: Readonly<Record<string, DeviceModelFactory>>;
+  /** Exploration mode: each interrupt reaches the core 1..N CPU accesses late, drawn from the seed (docs/interrupts.md). */
+  readonly exploreMaxDelay?: number;
 }
 
 /**
@@ -95,7 +97,7 @@ export class Board {
       eviction: knobs.eviction ?? 'hardware',
     });
     const cmdline = [spec.bootargs, knobs.bootargs ?? ''].filter((s) => s.length > 0).join(' ');
-    this.kernel = new Kernel(this.machine, { cmdline, platform: spec.name, ...(knobs.strict !== undefined ? { strict: knobs.strict } : {}), ...(spec.memreserve ? { memreserve: spec.memreserve } : {}) });
+    this.kernel = new Kernel(this.machine, { cmdline, platform: spec.name, ...(knobs.strict !== undefined ? { strict: knobs.strict } : {}), ...(knobs.exploreMaxDelay !== undefined ? { exploreMaxDelay: knobs.exploreMaxDelay } : {}), ...(spec.memreserve ? { memreserve: spec.memreserve } : {}) });
     if (spec.tree) attachTree(this, spec.tree, { notes: spec.notes ?? [], ...(knobs.models ? { models: knobs.models } : {}) });
   }
 
@@ -107,6 +109,11 @@ export class Board {
   /** Run driver code on this board (see {@link Kernel.run}). */
   run<T>(fn: () => T, opts: { readonly owner?: string } = {}): RunResult<T> {
     return this.kernel.run(fn, opts);
+  }
+
+  /** Let `ns` of simulated time pass with the CPU idle: device events, interrupts, timers, work (see {@link Kernel.idle}). */
+  idle(ns: number): RunResult<void> {
+    return this.kernel.idle(ns);
   }
 
   /** Every report made on this board. */

@@ -7,7 +7,6 @@
 import type { Kernel } from '../kernel.js';
 import { hex8 } from '../report/hash.js';
 import { KernelOops } from '../report/reporter.js';
-import { kernelFrame } from '../report/symbols.js';
 import type { Report } from '../report/types.js';
 import { HZ, jiffiesAt, time_before } from '../time/jiffies.js';
 import { ipLine, KERNEL_IDENT, siteFrame, type LockdepFinding } from './lockdep.js';
@@ -172,9 +171,4 @@ export function spinBug(
 export function selfDeadlock(k: Kernel, id: string, title: string, body: readonly string[] = []): KernelOops {
   const r = k.reporter.report({ kind: 'check', id, title, body });
   return new KernelOops(r, false, 0);
-}
-
-/** A synthetic kernel frame for a Linux function (for WARN NIPs). */
-export function linuxFrame(name: string) {
-  return kernelFrame(name);
 }

@@ -14,8 +14,7 @@ import { addToyDevice, irqBoard, ok } from './helpers.js';
  * of the counter loses its update.
  */
 function runToy(seed: number, exploreDelay: number, safe: boolean): { expected: number; got: number } {
-  const b = irqBoard({ seed });
-  b.kernel.sched.exploreMaxDelay = exploreDelay;
+  const b = irqBoard({ seed, exploreMaxDelay: exploreDelay });
   const { dev, regs } = addToyDevice(b, 29);
   const lock = new spinlock_t('&priv->lock');
   let handled = 0;
