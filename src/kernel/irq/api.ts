@@ -12,8 +12,11 @@ import type { irq_handler_t } from './desc.js';
 import type { IrqDomain } from './domain.js';
 import { fnSymbol } from './flow.js';
 
+/** IRQ_*, IRQF_*, IRQ_TYPE_* and the errno values. */
 export * from './constants.js';
+/** A handler: `(irq, dev_id) => irqreturn_t`. */
 export type { irq_handler_t } from './desc.js';
+/** What devm_* key a device by. */
 export type { DevresDevice } from './devres.js';
 
 /** `request_threaded_irq(irq, handler, thread_fn, flags, name, dev_id)`: 0 or a negative errno. */

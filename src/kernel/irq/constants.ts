@@ -88,16 +88,24 @@ export const IRQCHIP_EOI_IF_HANDLED = 1 << 1;
 /** irq_chip flag: for ONESHOT threads, EOI after the thread rather than after the hard handler. */
 export const IRQCHIP_EOI_THREADED = 1 << 5;
 
-/** errno values the interrupt API returns (negated). */
+/** `EPERM`: the interrupt API returns errnos negated (-EPERM). */
 export const EPERM = 1;
-export const ENOMEM = 12;
-export const EBUSY = 16;
-export const EINVAL = 22;
-export const ENOSYS = 38;
-export const ENOTCONN = 107;
-export const ETIMEDOUT = 110;
+/** `ENOENT`. */
 export const ENOENT = 2;
+/** `EINTR`. */
 export const EINTR = 4;
+/** `ENOMEM`: no memory for the irqaction. */
+export const ENOMEM = 12;
+/** `EBUSY`: the line is taken (flags mismatch). */
+export const EBUSY = 16;
+/** `EINVAL`: a bad argument or number. */
+export const EINVAL = 22;
+/** `ENOSYS`: the number has no irq_chip (never mapped, or a legacy number). */
+export const ENOSYS = 38;
+/** `ENOTCONN`: IRQ_NOTCONNECTED. */
+export const ENOTCONN = 107;
+/** `ETIMEDOUT`: a poll timed out. */
+export const ETIMEDOUT = 110;
 
 /** Linux's `NR_IRQS` for 32-bit PowerPC (CONFIG_NR_IRQS default). */
 export const NR_IRQS = 512;

@@ -21,11 +21,17 @@ export interface IrqChip {
   readonly name: string;
   /** IRQCHIP_* flags. */
   readonly flags: number;
+  /** Mask the source at the controller. */
   irq_mask?(d: IrqDesc): void;
+  /** Unmask it. */
   irq_unmask?(d: IrqDesc): void;
+  /** End of interrupt. */
   irq_eoi?(d: IrqDesc): void;
+  /** Acknowledge (edge/level flows). */
   irq_ack?(d: IrqDesc): void;
+  /** Mask and acknowledge in one step. */
   irq_mask_ack?(d: IrqDesc): void;
+  /** Disable at once (makes disable_irq non-lazy). */
   irq_disable?(d: IrqDesc): void;
   /** Program the trigger; 0 / IRQ_SET_MASK_OK_NOCOPY on success, a negative errno on failure. */
   irq_set_type?(d: IrqDesc, type: number): number;
