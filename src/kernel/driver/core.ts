@@ -10,7 +10,7 @@ import { IoremapSpace } from './ioremap.js';
 import type { OfNode } from './of-node.js';
 import { PlatformBus } from './platform-bus.js';
 import { formatResource, IomemRegions } from './resource.js';
-import { onUnbind, type UnbindLeak } from './unbind-checks.js';
+import { afterWhat, onUnbind, type UnbindLeak } from './unbind-checks.js';
 
 /** What mapping one interrupt specifier gave. */
 export type IrqMapping =
@@ -68,18 +68,22 @@ function hex(v: number): string {
 
 // ---- built-in unbind checks ---------------------------------------------------------------
 
-onUnbind('memory', (dev: Device, { kernel }): UnbindLeak[] => {
-  const out: UnbindLeak[] = [];
-  const records = kernel.mm.leaks(dev.name);
+onUnbind('memory', (dev: Device, ctx): UnbindLeak[] => {
+  const { kernel } = ctx;
+  // Pages behind live coherent DMA allocations are dma-debug's to report (see the 'dma' check).
+  const coherent = (kernel.dma.debug?.table.ofDevice(dev) ?? []).filter((e) => e.type === 'coherent');
+  const isCoherent = (pa: number, size: number): boolean => coherent.some((e) => pa < e.pa + e.size && e.pa < pa + size);
+  const records = kernel.mm.leaks(dev.name).filter((r) => r.kind !== 'pages' || !isCoherent(kernel.mm.page_to_phys(r.address), r.size));
   const groups: Record<string, typeof records> = {};
   for (const r of records) (groups[r.kind === 'kmem_cache' ? 'kmalloc' : r.kind] ??= []).push(r);
+  const out: UnbindLeak[] = [];
   for (const [kind, list] of Object.entries(groups)) {
     const bytes = list.reduce((n, r) => n + r.size, 0);
-    const what = kind === 'pages' ? 'page block(s)' : kind === 'vmalloc' ? 'vmalloc area(s)' : 'object(s)';
+    const what = kind === 'pages' ? 'page block(s)' : kind === 'vmalloc' ? 'vmalloc area(s)' : 'kmalloc object(s)';
     out.push({
       kind,
       key: `${kind}:${list.map((r) => r.address).join(',')}`,
-      text: `${list.length} ${kind} ${what} (${bytes} bytes) allocated by the driver still live after unbind`,
+      text: `${list.length} ${what} (${bytes} bytes) allocated by the driver still live ${afterWhat(ctx)}`,
       body: list.map((r) => `unreferenced object ${hex(r.address)} (size ${r.size}): ${r.cache ?? kind}, allocated at ${formatTimestamp(r.time)}`),
       details: { objects: list.map((r) => ({ address: r.address, size: r.size, cache: r.cache ?? null, time: r.time })) },
     });
@@ -87,36 +91,38 @@ onUnbind('memory', (dev: Device, { kernel }): UnbindLeak[] => {
   return out;
 });
 
-onUnbind('ioremap', (dev: Device, { kernel }): UnbindLeak[] => {
-  const left = driverCore(kernel).ioremap.list().filter((a) => a.owner === dev.name && !a.managed);
+onUnbind('ioremap', (dev: Device, ctx): UnbindLeak[] => {
+  const left = driverCore(ctx.kernel).ioremap.list().filter((a) => a.owner === dev.name && !a.managed);
   return left.map((a) => ({
     kind: 'ioremap',
     key: `ioremap:${a.va}`,
-    text: `ioremap of ${formatResource({ start: a.physAddr, end: a.physAddr + a.physSize - 1, flags: 0x200, name: '' })} at ${hex(a.cookie)} still mapped after unbind (missing iounmap)`,
+    text: `ioremap of ${formatResource({ start: a.physAddr, end: a.physAddr + a.physSize - 1, flags: 0x200, name: '' })} at ${hex(a.cookie)} still mapped ${afterWhat(ctx)} (missing iounmap)`,
     details: { va: a.cookie, pa: a.physAddr, size: a.physSize },
   }));
 });
 
-onUnbind('iomem', (dev: Device, { kernel }): UnbindLeak[] =>
-  driverCore(kernel)
+onUnbind('iomem', (dev: Device, ctx): UnbindLeak[] =>
+  driverCore(ctx.kernel)
     .iomem.ownedBy(dev.name)
     .map((r) => ({
       kind: 'iomem',
       key: `iomem:${r.start}`,
-      text: `memory region ${formatResource(r)} "${r.name}" still requested after unbind (missing release_mem_region)`,
+      text: `memory region ${formatResource(r)} "${r.name}" still requested ${afterWhat(ctx)} (missing release_mem_region)`,
       details: { start: r.start, end: r.end },
     })),
 );
 
-onUnbind('dma', (dev: Device, { kernel }): UnbindLeak[] => {
+onUnbind('dma', (dev: Device, ctx): UnbindLeak[] => {
+  const { kernel } = ctx;
   // dma-debug prints its own "pending DMA allocations while released from device" report.
   const before = kernel.reports.length;
   const n = kernel.dma.checker.pendingAtUnbind(dev);
   if (n <= 0) return [];
-  return [{ kind: 'dma', text: `${n} DMA mapping(s) still live after unbind`, report: kernel.reports[before] ?? null, details: { count: n } }];
+  return [{ kind: 'dma', text: `${n} DMA mapping(s) still live ${afterWhat(ctx)}`, report: kernel.reports[before] ?? null, details: { count: n } }];
 });
 
-onUnbind('irq', (dev: Device, { kernel, pdev, drvdata }): UnbindLeak[] => {
+onUnbind('irq', (dev: Device, ctx): UnbindLeak[] => {
+  const { kernel, pdev, drvdata } = ctx;
   // An action on one of the device's own lines is the driver's when the line is not shared, or
   // when its dev_id is one of the cookies drivers pass (the platform device, its dev, the drvdata).
   if (!pdev) return [];
@@ -126,7 +132,7 @@ onUnbind('irq', (dev: Device, { kernel, pdev, drvdata }): UnbindLeak[] => {
     const actions = kernel.irq.descs.get(virq)?.actions ?? [];
     for (const a of actions) {
       if (actions.length > 1 && !cookies.has(a.devId)) continue;
-      out.push({ kind: 'irq', key: `irq:${virq}:${a.name}`, text: `irq ${virq} ("${a.name}") still requested after unbind (missing free_irq)`, details: { irq: virq, name: a.name } });
+      out.push({ kind: 'irq', key: `irq:${virq}:${a.name}`, text: `irq ${virq} ("${a.name}") still requested ${afterWhat(ctx)} (missing free_irq)`, details: { irq: virq, name: a.name } });
     }
   }
   return out;

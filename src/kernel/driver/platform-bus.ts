@@ -183,7 +183,7 @@ export class PlatformBus {
     this.releaseAll(dev);
     this.clearDriver(pdev, b);
     b.state = 'unbound';
-    const leaks = runUnbindChecks(dev, { kernel: this.kernel, driver: drv.driver.name, pdev, drvdata });
+    const leaks = runUnbindChecks(dev, { kernel: this.kernel, driver: drv.driver.name, pdev, drvdata, phase: 'unbind' });
     return { status: 0, leaks };
   }
 
@@ -294,10 +294,12 @@ export class PlatformBus {
       else if (ret === -ENODEV || ret === -ENXIO) devPrintk(this.kernel, KERN_DEBUG, dev, `probe with driver ${drvName} rejects match ${ret}`);
       else devPrintk(this.kernel, KERN_ERR, dev, `probe with driver ${drvName} failed with error ${ret}`);
     }
+    const drvdata = devicePrivate(dev).drvdata;
     this.releaseAll(dev);
     this.clearDriver(pdev, b);
     b.error = ret;
     b.lastDriver = drvName;
+    runUnbindChecks(dev, { kernel: this.kernel, driver: drvName, pdev, drvdata, phase: 'probe-failed' });
     if (ret === -EPROBE_DEFER) {
       b.state = 'deferred';
       if (!this.deferredList.includes(pdev)) {

@@ -17,6 +17,13 @@ export interface UnbindContext {
   readonly pdev?: PlatformDevice;
   /** The driver data the driver had set (cleared by now), a usual `dev_id` cookie. */
   readonly drvdata?: unknown;
+  /** When the checks run: after unbind, or after a probe that failed (error paths leak too). */
+  readonly phase?: 'unbind' | 'probe-failed';
+}
+
+/** `after unbind` or `after the failed probe`, for leak messages. */
+export function afterWhat(ctx: UnbindContext): string {
+  return ctx.phase === 'probe-failed' ? 'after the failed probe' : 'after unbind';
 }
 
 /** Something the driver left behind. */

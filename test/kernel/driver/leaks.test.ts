@@ -8,6 +8,7 @@ import { driverCore } from '../../../src/kernel/driver/core.js';
 import { onUnbind } from '../../../src/kernel/driver/unbind-checks.js';
 import type { PlatformDriver } from '../../../src/kernel/driver/platform-device.js';
 import { GFP_KERNEL } from '../../../src/kernel/mm/gfp.js';
+import { EINVAL } from '../../../src/kernel/driver/errno.js';
 import { run, toyBoard } from './helpers.js';
 
 function leaky(probe: NonNullable<PlatformDriver['probe']>): PlatformDriver {
@@ -70,6 +71,22 @@ describe('leak reports at unbind', () => {
     expect(leaks.map((l) => l.kind)).toEqual(['irq']);
     expect(board.reports.at(-1)!.details).toMatchObject({ kind: 'irq', irq: 42 });
     expect(board.reports.at(-1)!.text.split('\n')[0]).toBe('driverlab: driver.leak.irq: leaky ffe0a000.other: irq 42 still requested by leaky');
+  });
+
+  it('a failed probe that forgets to free on its error path is reported too', () => {
+    const { board } = toyBoard();
+    run(board, () => platform_driver_register(leaky(() => (kmalloc(48, GFP_KERNEL), -EINVAL))));
+    const r = board.reports.find((x) => x.id === 'driver.leak.kmalloc')!;
+    expect(r.title).toBe('driverlab: driver.leak.kmalloc: leaky ffe0a000.other: 1 kmalloc object(s) (48 bytes) allocated by the driver still live after the failed probe');
+  });
+
+  it('coherent DMA memory is reported once (by dma-debug), not again as leaked pages; with dma_debug=off the pages are reported', () => {
+    for (const off of [false, true]) {
+      const { board } = toyBoard(off ? 'dma_debug=off' : '');
+      run(board, () => platform_driver_register(leaky((p) => (dma_alloc_coherent(p.dev, 4096, dma_addr(), GFP_KERNEL), 0))));
+      const kinds = driverCore(board.kernel).bus.unbind('ffe0a000.other').leaks.map((l) => l.kind);
+      expect(kinds).toEqual(off ? ['pages'] : ['dma']);
+    }
   });
 
   it('a clean driver produces no leak reports', () => {
