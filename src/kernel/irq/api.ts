@@ -12,8 +12,15 @@ import type { irq_handler_t } from './desc.js';
 import type { IrqDomain } from './domain.js';
 import { fnSymbol } from './flow.js';
 
-/** IRQ_*, IRQF_*, IRQ_TYPE_* and the errno values. */
-export * from './constants.js';
+/** IRQ_*, IRQF_*, IRQ_TYPE_* (the errno values are the driver core's: src/kernel/driver/errno.ts). */
+export {
+  IRQ_NONE, IRQ_HANDLED, IRQ_WAKE_THREAD, IRQ_RETVAL, type irqreturn_t, IRQF_TRIGGER_NONE, IRQF_TRIGGER_RISING,
+  IRQF_TRIGGER_FALLING, IRQF_TRIGGER_HIGH, IRQF_TRIGGER_LOW, IRQF_TRIGGER_MASK, IRQF_SHARED, IRQF_PROBE_SHARED,
+  IRQF_PERCPU, IRQF_NOBALANCING, IRQF_IRQPOLL, IRQF_ONESHOT, IRQF_NO_SUSPEND, IRQF_FORCE_RESUME, IRQF_NO_THREAD,
+  IRQF_EARLY_RESUME, IRQF_COND_SUSPEND, IRQF_NO_AUTOEN, IRQF_NO_DEBUG, IRQF_TIMER, IRQ_NOTCONNECTED, IRQ_TYPE_NONE,
+  IRQ_TYPE_EDGE_RISING, IRQ_TYPE_EDGE_FALLING, IRQ_TYPE_EDGE_BOTH, IRQ_TYPE_LEVEL_HIGH, IRQ_TYPE_LEVEL_LOW,
+  IRQ_TYPE_LEVEL_MASK, IRQ_TYPE_SENSE_MASK, IRQ_TYPE_DEFAULT,
+} from './constants.js';
 /** A handler: `(irq, dev_id) => irqreturn_t`. */
 export type { irq_handler_t } from './desc.js';
 /** What devm_* key a device by. */
