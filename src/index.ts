@@ -150,3 +150,20 @@ export type { PlatformBus, Binding, BindState, DeviceListing, UnbindResult } fro
 export { DEFAULT_DT_BOARD, COHERENT_DT_BOARD } from './board/board.js';
 export { bootDts, loadBoardSpec, shippedBoard, specFromTree, boardAssembly, deviceRows, formatDeviceList, DEFAULT_RAM_SIZE, type LoadOptions, type SpecOptions, type BoardAssembly, type DeviceRow } from './board/assembly/index.js';
 export { registerDeviceModel, type DeviceModelFactory, type DeviceModelContext, type DeviceModelInstance } from './board/devices.js';
+
+// ---- Interrupts, execution contexts, locking, time and deferred work ---------------------------
+export * from './kernel/irq/api.js';
+export * from './kernel/sched/api/context.js';
+export * from './kernel/sched/api/spinlock.js';
+export * from './kernel/sched/api/mutex.js';
+export * from './kernel/sched/api/completion.js';
+export * from './kernel/time/api/clock.js';
+export * from './kernel/time/api/timer.js';
+export * from './kernel/time/api/workqueue.js';
+export * from './kernel/time/api/softirq.js';
+export * from './kernel/time/api/poll.js';
+
+// ---- The wire: links, peers, traffic, capture --------------------------------------------------
+export * from './hw/net/index.js';
+export { boardNics } from './board/models/nics.js';
+export { Etsec } from './hw/etsec/index.js';

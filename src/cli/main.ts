@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
- * The `driverlab` command line: `run` (the default: boot the default board and run the main job)
- * and `dts` (parse a device-tree source and print it back as dtc would).
+ * The `driverlab` command line: `run` (the default: boot the default board, bind the reference
+ * gianfar driver and exchange traffic), `dma-demo` (what the non-coherent cache does to DMA'd
+ * data), `dts` (parse a device-tree source and print it as dtc would) and `boot` (boot a board
+ * from a .dts and list its devices).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { registerDtsCommand } from './dts-command.js';
 import { registerBootCommand } from './boot-command.js';
+import { writeFileSync } from 'node:fs';
 import { runDmaDemo } from './dma-demo.js';
+import { runNic } from './nic-run.js';
 
 function integer(name: string) {
   return (v: string): number => {
@@ -20,7 +24,27 @@ export function buildProgram(): Command {
   const program = new Command('driverlab').description('Linux-style drivers in TypeScript on a simulated non-coherent PowerPC SoC').showHelpAfterError();
   program
     .command('run', { isDefault: true })
-    .description('boot the default board and run the main job (until the NIC exists: the DMA demo)')
+    .description('boot the default board, bind the reference gianfar driver, ping it from a peer on the wire, and report')
+    .option('--frames <n>', 'ICMP echo requests the peer sends', integer('--frames'), 2000)
+    .option('--seed <n>', 'seed for everything random', integer('--seed'), 1)
+    .option('--coherent', "use the default board's coherent twin", false)
+    .option('--strict', 'exit non-zero when anything was reported, leaked or lost', false)
+    .option('--pcap <file>', 'write the wire traffic to a libpcap file')
+    .action((opts: { frames: number; seed: number; coherent: boolean; strict: boolean; pcap?: string }) => {
+      const r = runNic({ frames: opts.frames, seed: opts.seed, coherent: opts.coherent, pcap: opts.pcap !== undefined });
+      for (const line of r.lines) console.log(line);
+      if (opts.pcap && r.pcap) {
+        writeFileSync(opts.pcap, r.pcap);
+        console.log(`pcap written to ${opts.pcap}`);
+      }
+      if (opts.strict && (r.board.reports.length > 0 || r.leaks > 0 || r.unaccounted !== 0 || r.badReplies > 0)) {
+        console.log('strict: failing (reports, leaks or unaccounted frames above)');
+        process.exitCode = 1;
+      }
+    });
+  program
+    .command('dma-demo')
+    .description("show what the non-coherent cache does to DMA'd data, with and without the right syncs")
     .option('--seed <n>', 'seed for everything random', integer('--seed'), 1)
     .option('--coherent', "use the default board's coherent twin", false)
     .option('--strict', 'exit non-zero when anything was reported or corrupted', false)
