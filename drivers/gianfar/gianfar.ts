@@ -15,7 +15,7 @@ import {
   netif_napi_add, netif_napi_add_weight, netif_queue_stopped, netif_start_queue, netif_stop_queue, netif_trans_update, netif_wake_queue, NETDEV_TX_BUSY,
   NETDEV_TX_OK, of_get_mac_address, out_be32, platform_get_drvdata, platform_get_irq, platform_set_drvdata, PTR_ERR, register_netdev, request_irq,
   SET_NETDEV_DEV, skb_put, spin_lock, spin_lock_init, spin_lock_irqsave, spin_unlock, spin_unlock_irqrestore, spinlock_t, st_be32, timer_list,
-  timer_setup, mod_timer, del_timer_sync, jiffies, HZ, udelay, sizeof, unregister_netdev, ENOMEM, EINVAL, ENODEV, dev_err, dev_info,
+  timer_setup, mod_timer, del_timer_sync, jiffies, HZ, udelay, INIT_WORK, schedule_work, cancel_work_sync, work_struct, sizeof, unregister_netdev, ENOMEM, EINVAL, ENODEV, dev_err, dev_info,
   type Device, type LinkStats64, type NapiStruct, type NetDevice, type NetDeviceOps, type PlatformDevice, type PlatformDriver, type SkBuff,
 } from 'driverlab';
 import * as R from './regs.js';
@@ -70,6 +70,7 @@ export interface GfarPriv {
   txLock: spinlock_t;
   grpLock: spinlock_t;
   linkTimer: timer_list;
+  resetTask: work_struct;
   stats: LinkStats64Counters;
   txTimeouts: number;
 }
@@ -257,6 +258,7 @@ function gfar_free_skb_resources(p: GfarPriv): void {
     dma_unmap_single(p.dev, s.dma, s.len, DMA_TO_DEVICE);
     dev_kfree_skb_any(s.skb);
     s.skb = null;
+    p.stats.tx_dropped++; // never sent
   }
   for (const r of p.rx) {
     dma_unmap_single(p.dev, r.dma, RX_BUFFER_SIZE, DMA_FROM_DEVICE);
@@ -518,13 +520,18 @@ function gfar_get_stats64(ndev: NetDevice, s: LinkStats64): void {
   });
 }
 
-/** TX timeout: stop and restart the controller, as gianfar's reset work does. */
+/** TX timeout (timer softirq): the reset sleeps, so it runs from a work item, as gianfar's does. */
 function gfar_timeout(ndev: NetDevice, _txqueue: number): void {
   const p = netdev_priv(ndev as NetDevice<GfarPriv>);
   p.txTimeouts++;
-  netdev_err(ndev, 'transmit timed out, resetting');
-  gfar_close(ndev);
-  gfar_enet_open(ndev);
+  schedule_work(p.resetTask);
+}
+
+/** The reset work: stop and restart the controller in process context. */
+function gfar_reset_task(p: GfarPriv): void {
+  netdev_info(p.ndev, 'transmit timed out, resetting the controller');
+  gfar_close(p.ndev);
+  gfar_enet_open(p.ndev);
 }
 
 /** The operations the network core calls. */
@@ -556,7 +563,7 @@ function gfar_probe(pdev: PlatformDevice): number {
   const priv = {
     dev, regs, irqTx, irqRx, irqEr, ringVa: 0, ringDma: 0, txBase: 0, rxBase: 0, tx: [], rx: [], curTx: 0, dirtyTx: 0, numTxBdFree: 0, curRx: 0,
     napiRx: null, napiTx: null, txLock: spin_lock_init(new spinlock_t(), 'gfar_tx'), grpLock: spin_lock_init(new spinlock_t(), 'gfar_grp'),
-    linkTimer: new timer_list(), stats: zeroStats(), txTimeouts: 0,
+    linkTimer: new timer_list(), resetTask: new work_struct(), stats: zeroStats(), txTimeouts: 0,
   } as unknown as GfarPriv;
   const ndev = alloc_etherdev(priv);
   priv.ndev = ndev;
@@ -571,7 +578,8 @@ function gfar_probe(pdev: PlatformDevice): number {
   ndev.watchdog_timeo = 5 * HZ;
   priv.napiRx = netif_napi_add(ndev, gfar_poll_rx);
   priv.napiTx = netif_napi_add_weight(ndev, gfar_poll_tx, TX_NAPI_WEIGHT);
-  timer_setup(priv.linkTimer, (t) => gfar_link_timer(t, priv), 0);
+  timer_setup(priv.linkTimer, (t: timer_list) => gfar_link_timer(t, priv), 0);
+  INIT_WORK(priv.resetTask, () => gfar_reset_task(priv));
   gfar_hw_init(priv);
   const rc = register_netdev(ndev);
   if (rc) {
@@ -586,6 +594,7 @@ function gfar_probe(pdev: PlatformDevice): number {
 
 function gfar_remove(pdev: PlatformDevice): void {
   const ndev = platform_get_drvdata<NetDevice<GfarPriv>>(pdev);
+  cancel_work_sync(netdev_priv(ndev).resetTask);
   unregister_netdev(ndev);
   free_netdev(ndev);
 }

@@ -9,6 +9,7 @@ import type { NapiPoll, NapiStruct } from './napi.js';
 import { NetDevice, type LinkStats64 } from './netdevice.js';
 import { ETH_ALEN, NET_IP_ALIGN, NET_SKB_PAD, type SkBuff } from './skbuff.js';
 import { GFP_ATOMIC } from '../mm/gfp.js';
+import { jiffiesAt } from '../time/jiffies.js';
 
 function net(fn: string) {
   return kernelFor(fn).net;
@@ -94,7 +95,7 @@ export function netif_carrier_ok(ndev: NetDevice): boolean {
 }
 /** `netif_trans_update(ndev)`: note a transmit start for the TX watchdog. */
 export function netif_trans_update(ndev: NetDevice): void {
-  ndev.trans_start = kernelFor('netif_trans_update').machine.now;
+  ndev.trans_start = jiffiesAt(kernelFor('netif_trans_update').machine.now);
 }
 /** `dev_queue_xmit(skb)`. */
 export function dev_queue_xmit(skb: SkBuff): number {

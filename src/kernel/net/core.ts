@@ -5,6 +5,8 @@
  * NETDEV_TX_BUSY and when the driver stops the queue) and the receive path into the host stack.
  */
 import type { Kernel } from '../kernel.js';
+import { HZ, jiffiesAt, time_after } from '../time/jiffies.js';
+import { timer_list } from '../time/timers.js';
 import { NETDEV_TX_BUSY, NETDEV_TX_OK, type LinkStats64, type NetDevice } from './netdevice.js';
 import { ETH_HLEN, ETH_P_ARP, ETH_P_IP, PACKET_BROADCAST, PACKET_HOST, PACKET_MULTICAST, PACKET_OTHERHOST, SkBuff } from './skbuff.js';
 import { HostStack } from './stack.js';
@@ -26,6 +28,7 @@ export class NetCore {
   /** Packets the core dropped, by reason. */
   readonly drops: Record<DropReason, number> = { 'qdisc-full': 0, 'carrier-down': 0, 'device-down': 0, 'not-for-us': 0, 'unknown-protocol': 0 };
   private readonly qdisc = new Map<NetDevice, SkBuff[]>();
+  private readonly watchdogs = new Map<NetDevice, timer_list>();
   private nextSkbId = 1;
   private nextIfIndex = 0;
 
@@ -153,13 +156,59 @@ export class NetCore {
   open(ndev: NetDevice): number {
     if (ndev.up) return 0;
     const rc = ndev.netdev_ops?.ndo_open?.(ndev) ?? 0;
-    if (rc === 0) ndev.up = true;
+    if (rc === 0) {
+      ndev.up = true;
+      this.startWatchdog(ndev);
+    }
     return rc;
+  }
+
+  /** The TX watchdog (`dev_watchdog`): a timer every watchdog_timeo while the device is up. */
+  private startWatchdog(ndev: NetDevice): void {
+    if (!ndev.netdev_ops?.ndo_tx_timeout) return;
+    let t = this.watchdogs.get(ndev);
+    if (!t) {
+      t = new timer_list();
+      t.function = () => this.watchdog(ndev);
+      this.watchdogs.set(ndev, t);
+    }
+    this.k.time.timers.mod(t, (jiffiesAt(this.k.machine.now) + this.timeo(ndev)) >>> 0);
+  }
+
+  private timeo(ndev: NetDevice): number {
+    return ndev.watchdog_timeo > 0 ? ndev.watchdog_timeo : 5 * HZ;
+  }
+
+  /**
+   * `dev_watchdog`: with the carrier up, a queue the driver stopped and no transmit started for
+   * watchdog_timeo, the core WARNs "NETDEV WATCHDOG: … transmit queue 0 timed out" and calls
+   * ndo_tx_timeout (in timer softirq context).
+   */
+  private watchdog(ndev: NetDevice): void {
+    if (!ndev.up) return;
+    const now = jiffiesAt(this.k.machine.now);
+    const timeo = this.timeo(ndev);
+    if (ndev.carrier && ndev.queueStopped && time_after(now, (ndev.trans_start + timeo) >>> 0)) {
+      ndev.txTimeouts++;
+      const drv = ndev.parent?.driverString ?? 'net';
+      this.k.reporter.warn({
+        id: 'net.tx-timeout',
+        title: `NETDEV WATCHDOG: ${ndev.name} (${drv}): transmit queue 0 timed out ${((now - ndev.trans_start) >>> 0) * (1000 / HZ)} ms`,
+        site: { file: 'net/sched/sch_generic.c', line: 525 },
+        ...(ndev.parent ? { driver: drv, device: ndev.parent.name } : {}),
+        details: { dev: ndev.name },
+      });
+      ndev.netdev_ops?.ndo_tx_timeout?.(ndev, 0);
+      ndev.trans_start = now;
+    }
+    if (ndev.up) this.k.time.timers.mod(this.watchdogs.get(ndev)!, (now + timeo) >>> 0);
   }
 
   /** `dev_close`. */
   close(ndev: NetDevice): void {
     if (!ndev.up) return;
+    const wd = this.watchdogs.get(ndev);
+    if (wd) this.k.time.timers.detach(wd);
     ndev.netdev_ops?.ndo_stop?.(ndev);
     ndev.up = false;
     const q = this.qdisc.get(ndev);

@@ -81,7 +81,7 @@ export class NetDevice<P extends object = object> {
   carrier = false;
   /** TX queue 0 stopped by the driver. */
   queueStopped = true;
-  /** Jiffies of the last transmit start (`txq->trans_start`). */
+  /** Jiffies of the last transmit start (`txq->trans_start`), set by netif_trans_update. */
   trans_start = 0;
   /** Number of TX timeouts seen. */
   txTimeouts = 0;
