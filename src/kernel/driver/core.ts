@@ -112,6 +112,31 @@ onUnbind('iomem', (dev: Device, ctx): UnbindLeak[] =>
     })),
 );
 
+onUnbind('timer', (dev: Device, { kernel }): UnbindLeak[] =>
+  kernel.time.timers.pendingOwnedBy(dev.name).map((t) => {
+    const what = t._label ?? `timer ${t.function?.name || '<anonymous>'}`;
+    const fix = t._label ? 'cancel_delayed_work_sync' : 'del_timer_sync';
+    return {
+      kind: 'timer',
+      key: `timer:${what}:${t.expires}`,
+      text: `${what} set up by the driver is still pending after unbind (missing ${fix}): it will run after the driver's data is gone`,
+      details: { what, expires: t.expires },
+    };
+  }),
+);
+
+onUnbind('work', (dev: Device, { kernel }): UnbindLeak[] =>
+  kernel.time.workqueues.pendingOwnedBy(dev.name).map((w) => {
+    const fn = w.func?.name || '<anonymous>';
+    return {
+      kind: 'work',
+      key: `work:${fn}`,
+      text: `work item ${fn} initialised by the driver is still queued after unbind (missing cancel_work_sync): it will run after the driver's data is gone`,
+      details: { function: fn },
+    };
+  }),
+);
+
 onUnbind('dma', (dev: Device, ctx): UnbindLeak[] => {
   const { kernel } = ctx;
   // dma-debug prints its own "pending DMA allocations while released from device" report.

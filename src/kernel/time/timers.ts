@@ -26,6 +26,10 @@ export class timer_list {
   expires = 0;
   /** TIMER_* flags. */
   flags = 0;
+  /** Owner tag (the device whose driver set the timer up), for unbind checks. */
+  _owner: string | null = null;
+  /** What to call it in reports when it is not a plain timer (a delayed work item's timer). */
+  _label: string | null = null;
   /** @internal armed event, while waiting for its tick */
   _event: SimEvent | null = null;
   /** @internal expired and queued for the timer softirq */
@@ -58,9 +62,17 @@ export class TimerBase {
     return t._event !== null || t._expired;
   }
 
+  /** Timers armed (waiting or expired, not yet run) whose owner is `owner`. */
+  pendingOwnedBy(owner: string): timer_list[] {
+    return [...this.armed].filter((t) => t._owner === owner && this.pending(t));
+  }
+
+  private readonly armed = new Set<timer_list>();
+
   /** Arm (or re-arm) `t` for jiffy `expires`; returns whether it was pending. */
   mod(t: timer_list, expires: number): boolean {
     const was = this.detach(t);
+    this.armed.add(t);
     t.expires = expires >>> 0;
     t._kernel = this.k;
     const ev = this.k.machine.events;
@@ -79,6 +91,7 @@ export class TimerBase {
 
   /** Disarm `t`; returns whether it was pending. */
   detach(t: timer_list): boolean {
+    this.armed.delete(t);
     let was = false;
     if (t._event) {
       this.k.machine.events.cancel(t._event);
@@ -109,6 +122,7 @@ export class TimerBase {
     const ctx = k.ctx;
     while (this.expired.length > 0) {
       const t = this.expired.shift()!;
+      this.armed.delete(t);
       if (!t._expired) continue;
       t._expired = false;
       const fn = t.function;

@@ -16,6 +16,8 @@ export class work_struct {
   func: ((work: work_struct) => void) | null = null;
   /** @internal queued and not yet started */
   _pending = false;
+  /** Owner tag (the device whose driver initialised it), for unbind checks. */
+  _owner: string | null = null;
   /** @internal the workqueue it was last queued on */
   _wq: workqueue_struct | null = null;
 }
@@ -53,6 +55,11 @@ export class Workqueues {
   /** `system_unbound_wq`. */
   readonly system_unbound_wq = new workqueue_struct('events_unbound', 0x2);
   private readonly items: work_struct[] = [];
+
+  /** Work items queued and not started whose owner is `owner`. */
+  pendingOwnedBy(owner: string): work_struct[] {
+    return this.items.filter((w) => w._owner === owner);
+  }
   private readonly workers: KThread[] = [];
   private readonly executing = new Map<KThread, work_struct>();
 

@@ -3,6 +3,7 @@
  * (and their timer_delete names), timer_pending, from_timer. Callbacks run in softirq context.
  */
 import { kernelFor } from '../../api/kernel-of.js';
+import { peekCurrentKernel } from '../../current.js';
 import { kernelFrame } from '../../report/symbols.js';
 import { selfDeadlock } from '../../sched/splats.js';
 import { TIMER_IRQSAFE, timer_list } from '../timers.js';
@@ -12,6 +13,7 @@ export { timer_list, TIMER_IRQSAFE, TIMER_DEFERRABLE, TIMER_PINNED } from '../ti
 /** `timer_setup(timer, callback, flags)`. */
 export function timer_setup(timer: timer_list, callback: (t: timer_list) => void, flags: number): void {
   timer.function = callback;
+  timer._owner = peekCurrentKernel()?.owner ?? null;
   timer.flags = flags;
   timer._event = null;
   timer._expired = false;

@@ -5,6 +5,7 @@
  * running the call) are reported and unwound.
  */
 import { kernelFor } from '../../api/kernel-of.js';
+import { peekCurrentKernel } from '../../current.js';
 import type { Kernel } from '../../kernel.js';
 import { kernelFrame } from '../../report/symbols.js';
 import { MIGHT_SLEEP_SITES, mightSleep, selfDeadlock } from '../../sched/splats.js';
@@ -26,11 +27,14 @@ export const WQ_HIGHPRI = 1 << 4;
 export function INIT_WORK(work: work_struct, func: (work: work_struct) => void): work_struct {
   work.func = func;
   work._pending = false;
+  work._owner = peekCurrentKernel()?.owner ?? null;
   return work;
 }
 /** `INIT_DELAYED_WORK(dwork, func)`. */
 export function INIT_DELAYED_WORK(dwork: delayed_work, func: (work: work_struct) => void): delayed_work {
   INIT_WORK(dwork.work, func);
+  dwork.timer._owner = dwork.work._owner;
+  dwork.timer._label = `delayed work ${func.name || '<anonymous>'}`;
   dwork.timer.function = () => {
     const wq = dwork._wq;
     const k = dwork.timer._kernel;
