@@ -32,6 +32,21 @@ const TX_NAPI_WEIGHT = 2;
 /** MDIO address of the PHY. */
 const PHY_ADDRESS = 1;
 
+/**
+ * Bugs from real drivers that can be switched on to watch the sandbox catch them (all off in the
+ * reference driver). Each reproduces a fix from the Linux history of gianfar or its peers.
+ */
+export const gfar_bugs = {
+  /** RX: copy the frame out without dma_sync_single_for_cpu (reads what the cache still holds). */
+  rxNoSyncForCpu: false,
+  /** RX: the CPU writes a flag into the receive buffer (it must then be DMA_BIDIRECTIONAL). */
+  rxWriteToBuffer: false,
+  /** TX: unmap the buffer right after kicking the engine, before the descriptor comes back. */
+  txUnmapEarly: false,
+  /** TX: set READY before writing the buffer pointer, with no barrier (the engine may take the descriptor half-written). */
+  txReadyFirst: false,
+};
+
 /** A buffer descriptor: status<<16 | length, then the buffer's bus address. */
 const Bd = defineStruct('rxbd8', { lstatus: be32, bufPtr: be32 });
 const BD_SIZE = sizeof(Bd);
@@ -255,7 +270,7 @@ function gfar_alloc_skb_resources(p: GfarPriv): number {
 function gfar_free_skb_resources(p: GfarPriv): void {
   for (const s of p.tx) {
     if (!s.skb) continue;
-    dma_unmap_single(p.dev, s.dma, s.len, DMA_TO_DEVICE);
+    if (s.len) dma_unmap_single(p.dev, s.dma, s.len, DMA_TO_DEVICE);
     dev_kfree_skb_any(s.skb);
     s.skb = null;
     p.stats.tx_dropped++; // never sent
@@ -289,10 +304,16 @@ function gfar_start_xmit(skb: SkBuff, ndev: NetDevice): number {
   const i = p.curTx;
   const bd = txBd(p, i);
   const wrap = i === TX_RING_SIZE - 1 ? R.TXBD_WRAP : 0;
-  Bd.bufPtr.set(bd, dma);
-  // The status word goes last: the TX engine may already be walking the ring.
-  dma_wmb();
-  Bd.lstatus.set(bd, ((R.TXBD_READY | R.TXBD_CRC | R.TXBD_LAST | R.TXBD_INTERRUPT | wrap) << 16) | len);
+  const lstatus = ((R.TXBD_READY | R.TXBD_CRC | R.TXBD_LAST | R.TXBD_INTERRUPT | wrap) << 16) | len;
+  if (gfar_bugs.txReadyFirst) {
+    Bd.lstatus.set(bd, lstatus);
+    Bd.bufPtr.set(bd, dma);
+  } else {
+    Bd.bufPtr.set(bd, dma);
+    // The status word goes last: the TX engine may already be walking the ring.
+    dma_wmb();
+    Bd.lstatus.set(bd, lstatus);
+  }
   dma_wmb();
   p.tx[i] = { skb, dma, len };
   p.curTx = (i + 1) % TX_RING_SIZE;
@@ -303,6 +324,10 @@ function gfar_start_xmit(skb: SkBuff, ndev: NetDevice): number {
   netif_trans_update(ndev);
   // Clear THLT: the engine restarts from its current descriptor.
   gfar_write(p, R.TSTAT, R.TSTAT_CLEAR_THALT);
+  if (gfar_bugs.txUnmapEarly) {
+    dma_unmap_single(p.dev, dma, len, DMA_TO_DEVICE);
+    p.tx[i]!.len = 0; // already unmapped
+  }
   return NETDEV_TX_OK;
 }
 
@@ -317,7 +342,7 @@ function gfar_clean_tx_ring(p: GfarPriv, budget: number): number {
     dma_rmb();
     const s = p.tx[i]!;
     if (!s.skb) break;
-    dma_unmap_single(p.dev, s.dma, s.len, DMA_TO_DEVICE);
+    if (s.len) dma_unmap_single(p.dev, s.dma, s.len, DMA_TO_DEVICE);
     p.stats.tx_packets++;
     p.stats.tx_bytes += s.len;
     napi_consume_skb(s.skb, budget);
@@ -375,7 +400,8 @@ function gfar_clean_rx_ring(p: GfarPriv, napi: NapiStruct, budget: number): numb
       // A frame spanning several buffers is longer than MRBLR, which we never allow; drop it.
       gfar_count_rx_error(p, (status & R.RXBD_LAST ? status : status | R.RXBD_TRUNCATED) & 0xffff);
     } else {
-      dma_sync_single_for_cpu(p.dev, rb.dma, len, DMA_FROM_DEVICE);
+      if (!gfar_bugs.rxNoSyncForCpu) dma_sync_single_for_cpu(p.dev, rb.dma, len, DMA_FROM_DEVICE);
+      if (gfar_bugs.rxWriteToBuffer) st_be32(rb.buf, 0); // "mark the buffer seen"
       const pkt = len - ETH_FCS_LEN;
       const skb = napi_alloc_skb(napi, pkt);
       if (skb === null) p.stats.rx_dropped++;
