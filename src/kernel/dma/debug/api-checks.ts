@@ -60,7 +60,7 @@ export class DmaApiChecks {
       lastCpuSyncDir: -1,
       cpuWrote: false,
       skipCpuSync: r.skipCpuSync,
-      stack: this.recordStacks ? captureStackLazy({ below: stackFrom, limit: 12 }) : null,
+      stack: this.recordStacks ? captureStackLazy({ below: stackFrom, limit: 6 }) : null,
       time: this.now(),
     };
     this.table.add(e);
