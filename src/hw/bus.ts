@@ -6,7 +6,10 @@
 import type { TraceBus } from '../sim/trace.js';
 import type { DataCache } from './cache.js';
 import { BusError } from './errors.js';
-import { FRAME_SIZE, type RamStore } from './ram.js';
+import { FRAME_SIZE as FRAME_SIZE_, type RamStore } from './ram.js';
+
+// Module-local copy: imported bindings can cost a getter call per use under some loaders.
+const FRAME_SIZE = FRAME_SIZE_;
 
 /** A device register block as the bus sees it. `size` is the access width in bytes. */
 export interface MmioDevice {
