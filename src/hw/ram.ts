@@ -27,8 +27,6 @@ export const LINE_STALE = 8;
 export const WATCH_READS_MASK = 0x0f;
 /** Watch bit: the DMA checker's device-owned streaming buffer (reads and writes). */
 export const WATCH_DMA_DEVICE = 0x01;
-/** Watch bit: freed slab memory (reads and writes). */
-export const WATCH_FREED = 0x02;
 /** Watch bit: a CPU-owned streaming buffer (writes only). */
 export const WATCH_DMA_CPU = 0x10;
 /** Watch bit: a cache line a FROM_DEVICE/BIDIRECTIONAL mapping shares with other memory (writes only). */
