@@ -560,12 +560,21 @@ function gfar_reset_task(p: GfarPriv): void {
   gfar_enet_open(p.ndev);
 }
 
+/** `ip link set dev eth0 address …`: take the address and program the station address registers. */
+function gfar_set_mac_addr(ndev: NetDevice, addr: Uint8Array): number {
+  const p = netdev_priv(ndev as NetDevice<GfarPriv>);
+  eth_hw_addr_set(ndev, addr);
+  gfar_set_mac_address(p);
+  return 0;
+}
+
 /** The operations the network core calls. */
 export const gfar_netdev_ops: NetDeviceOps = {
   ndo_open: gfar_enet_open,
   ndo_stop: gfar_close,
   ndo_start_xmit: gfar_start_xmit,
   ndo_get_stats64: gfar_get_stats64,
+  ndo_set_mac_address: gfar_set_mac_addr,
   ndo_tx_timeout: gfar_timeout,
 };
 

@@ -1,7 +1,7 @@
 /** The reference gianfar driver on the default board and its coherent twin, with a peer and between two boards. */
 import { describe, expect, it } from 'vitest';
 import {
-  bootBoard, boardNics, COHERENT_DT_BOARD, DEFAULT_DT_BOARD, dev_close, dev_open, Link, platform_driver_register, readPcap, type Board,
+  bootBoard, boardNics, COHERENT_DT_BOARD, DEFAULT_DT_BOARD, dev_close, dev_open, dev_set_mac_address, Link, platform_driver_register, readPcap, type Board,
 } from 'driverlab';
 import { gfar_driver } from '../../drivers/gianfar/gianfar.js';
 import { runNic } from '../../src/cli/nic-run.js';
@@ -47,7 +47,7 @@ function boardWithDriver(spec = DEFAULT_DT_BOARD, seed = 1): Board {
 }
 
 describe('two boards talking', () => {
-  it('board A pings board B over a cable; replies come back; both stay clean', () => {
+  it('board A floods board B with pings over a cable; every request is answered or counted as dropped; both stay clean', () => {
     const a = boardWithDriver(DEFAULT_DT_BOARD, 1);
     const b = boardWithDriver(DEFAULT_DT_BOARD, 2);
     const ea = a.kernel.net.devices.get('eth0')!;
@@ -62,11 +62,12 @@ describe('two boards talking', () => {
       expect(o).toEqual({ ok: true, value: 0 });
     }
     idleTogether([a, b], 2_000_000, 2000);
-    const n = 100;
+    // Bulk: 1000 echo requests of 18..1417-byte payloads, queued at once (the qdisc and the TX ring pace them).
+    const n = 1000;
     a.run(() => {
-      for (let i = 0; i < n; i++) a.kernel.net.stack.send(ea, echoRequest(ea.dev_addr, ea.ipv4!, eb.dev_addr, eb.ipv4!, 7, i, 64 + i * 10));
+      for (let i = 0; i < n; i++) a.kernel.net.stack.send(ea, echoRequest(ea.dev_addr, ea.ipv4!, eb.dev_addr, eb.ipv4!, 7, i, 18 + ((i * 37) % 1400)));
     });
-    idleTogether([a, b], 10_000_000, 2000);
+    idleTogether([a, b], 40_000_000, 2000);
     const sa = a.run(() => a.kernel.net.stats(ea));
     const sb = b.run(() => b.kernel.net.stats(eb));
     if (!sa.ok || !sb.ok) throw new Error('stats oopsed');
@@ -74,12 +75,27 @@ describe('two boards talking', () => {
     const requestsLost = sb.value.rx_missed_errors + sb.value.rx_errors;
     expect(b.kernel.net.stack.counters.echoReplies).toBe(n - requestsLost);
     expect(replies.length + sa.value.rx_missed_errors + sa.value.rx_errors).toBe(n - requestsLost);
-    expect(replies.length).toBeGreaterThan(n * 0.9);
+    // Board B's RX ring overflows at times under this burst (counted above as missed frames).
+    expect(replies.length).toBeGreaterThan(n * 0.8);
     for (const x of [a, b]) {
       x.run(() => dev_close(x.kernel.net.devices.get('eth0')!));
       expect(driverCore(x.kernel).bus.unbind('ffe24000.ethernet').leaks).toEqual([]);
       expect(x.reports).toEqual([]);
     }
+  });
+});
+
+describe('MAC address', () => {
+  it('ip link set address: gianfar programs the station address (reversed byte order) and answers on the new address', () => {
+    const b = boardWithDriver();
+    const ndev = b.kernel.net.devices.get('eth0')!;
+    const nic = boardNics(b).get('ffe24000.ethernet')!;
+    const r = b.run(() => dev_set_mac_address(ndev, [0x02, 0x11, 0x22, 0x33, 0x44, 0x55]));
+    expect(r).toEqual({ ok: true, value: 0 });
+    expect(nic.read(0x540, 4)).toBe(0x55443322);
+    expect(nic.read(0x544, 4)).toBe(0x11020000);
+    expect(b.run(() => dev_set_mac_address(ndev, [0x01, 0, 0, 0, 0, 1]))).toEqual({ ok: true, value: -99 }); // multicast
+    expect(b.reports).toEqual([]);
   });
 });
 

@@ -58,6 +58,10 @@ export function dev_open(ndev: NetDevice): number {
 export function dev_close(ndev: NetDevice): void {
   net('dev_close').close(ndev);
 }
+/** `dev_set_mac_address(ndev, addr)`: 0 or a negative errno (-EADDRNOTAVAIL for a bad address). */
+export function dev_set_mac_address(ndev: NetDevice, addr: Uint8Array | readonly number[]): number {
+  return net('dev_set_mac_address').setMacAddress(ndev, Uint8Array.from(addr));
+}
 /** `dev_get_stats(ndev)`. */
 export function dev_get_stats(ndev: NetDevice): LinkStats64 {
   return net('dev_get_stats').stats(ndev);

@@ -215,6 +215,19 @@ export class NetCore {
     if (q) for (const skb of q.splice(0)) this.free(skb, 'kfree_skb');
   }
 
+  /**
+   * `dev_set_mac_address` (`ip link set dev X address …`): a unicast, non-zero address, handed to
+   * ndo_set_mac_address (which programs the hardware) or set directly when the driver has none.
+   * Returns 0 or a negative errno.
+   */
+  setMacAddress(ndev: NetDevice, addr: Uint8Array): number {
+    if (addr.length !== 6 || (addr[0]! & 1) !== 0 || addr.every((b) => b === 0)) return -99; // -EADDRNOTAVAIL
+    const op = ndev.netdev_ops?.ndo_set_mac_address;
+    if (op) return op(ndev, addr);
+    ndev.dev_addr.set(addr);
+    return 0;
+  }
+
   /** Statistics as `ip -s link` reads them (ndo_get_stats64, else dev->stats). */
   stats(ndev: NetDevice): LinkStats64 {
     if (ndev.netdev_ops?.ndo_get_stats64) {
