@@ -438,29 +438,30 @@ function gfar_poll_rx(napi: NapiStruct, budget: number): number {
 
 // ---- interrupts --------------------------------------------------------------------------------
 
+/**
+ * Hand an RX or TX event to its NAPI context: mask those events at the device (so the level line
+ * goes quiet while polling) and schedule the poll; if it is already scheduled, just acknowledge.
+ */
+function gfar_schedule_napi(p: GfarPriv, napi: NapiStruct | null, imaskBits: number, ieventBits: number): void {
+  if (napi && napi_schedule_prep(napi)) {
+    spin_lock(p.grpLock);
+    gfar_write(p, R.IMASK, gfar_read(p, R.IMASK) & ~imaskBits);
+    spin_unlock(p.grpLock);
+    __napi_schedule(napi);
+  } else {
+    gfar_write(p, R.IEVENT, ieventBits);
+  }
+}
+
 function gfar_receive(_irq: number, devId: unknown): number {
   const p = devId as GfarPriv;
-  if (p.napiRx && napi_schedule_prep(p.napiRx)) {
-    spin_lock(p.grpLock);
-    gfar_write(p, R.IMASK, gfar_read(p, R.IMASK) & ~R.IMASK_RX_DEFAULT);
-    spin_unlock(p.grpLock);
-    __napi_schedule(p.napiRx);
-  } else {
-    gfar_write(p, R.IEVENT, R.IEVENT_RX_MASK);
-  }
+  gfar_schedule_napi(p, p.napiRx, R.IMASK_RX_DEFAULT, R.IEVENT_RX_MASK);
   return IRQ_HANDLED;
 }
 
 function gfar_transmit(_irq: number, devId: unknown): number {
   const p = devId as GfarPriv;
-  if (p.napiTx && napi_schedule_prep(p.napiTx)) {
-    spin_lock(p.grpLock);
-    gfar_write(p, R.IMASK, gfar_read(p, R.IMASK) & ~R.IMASK_TX_DEFAULT);
-    spin_unlock(p.grpLock);
-    __napi_schedule(p.napiTx);
-  } else {
-    gfar_write(p, R.IEVENT, R.IEVENT_TX_MASK);
-  }
+  gfar_schedule_napi(p, p.napiTx, R.IMASK_TX_DEFAULT, R.IEVENT_TX_MASK);
   return IRQ_HANDLED;
 }
 
@@ -473,12 +474,7 @@ function gfar_error(_irq: number, devId: unknown): number {
   if (events & R.IEVENT_BSY) {
     // No empty descriptor: frames were dropped (RMON RDRP counts them). RX NAPI refills and clears the halt.
     p.stats.rx_over_errors++;
-    if (p.napiRx && napi_schedule_prep(p.napiRx)) {
-      spin_lock(p.grpLock);
-      gfar_write(p, R.IMASK, gfar_read(p, R.IMASK) & ~R.IMASK_RX_DEFAULT);
-      spin_unlock(p.grpLock);
-      __napi_schedule(p.napiRx);
-    }
+    gfar_schedule_napi(p, p.napiRx, R.IMASK_RX_DEFAULT, 0);
   }
   if (events & (R.IEVENT_BABR | R.IEVENT_RXC)) p.stats.rx_errors++;
   if (events & R.IEVENT_EBERR) {
