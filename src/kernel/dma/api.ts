@@ -6,6 +6,7 @@
 import type { Device } from '../device.js';
 import { kernelFor } from '../api/kernel-of.js';
 import { devres_add, devres_release } from '../driver/devres.js';
+import { mightAlloc, mightSleep } from '../sched/splats.js';
 import type { DmaAddrRef } from './engine.js';
 import type { DmaPool } from './pool.js';
 import type { Scatterlist } from './sg.js';
@@ -125,7 +126,9 @@ export function dma_sync_sg_for_device(dev: Device, sgl: Scatterlist[], nelems: 
 
 /** `dma_alloc_coherent(dev, size, &handle, gfp)`: CPU address (uncached on a non-coherent board) or null. */
 export function dma_alloc_coherent(dev: Device, size: number, handle: DmaAddrRef, gfp: number): number | null {
-  return engine('dma_alloc_coherent').allocCoherent(dev, size, handle, gfp, dma_alloc_coherent);
+  const k = kernelFor('dma_alloc_coherent');
+  mightAlloc(k, gfp); // a blocking allocation may sleep (GFP_ATOMIC is fine in interrupt context)
+  return k.dma.allocCoherent(dev, size, handle, gfp, dma_alloc_coherent);
 }
 /** `dma_free_coherent(dev, size, cpu_addr, handle)`. */
 export function dma_free_coherent(dev: Device, size: number, cpuAddr: number | null, handle: number): void {
@@ -159,15 +162,21 @@ export function dmam_pool_create(name: string, dev: Device, size: number, align:
 
 /** `dma_pool_create(name, dev, size, align, boundary)`: a pool or null. */
 export function dma_pool_create(name: string, dev: Device | null, size: number, align: number, boundary: number): DmaPool | null {
-  return kernelFor('dma_pool_create').dmaPools.create(name, dev, size, align, boundary);
+  const k = kernelFor('dma_pool_create');
+  mightSleep(k, { file: 'mm/dmapool.c', line: 246 }); // "must be called in a context which can sleep"
+  return k.dmaPools.create(name, dev, size, align, boundary);
 }
 /** `dma_pool_alloc(pool, gfp, &handle)`. */
 export function dma_pool_alloc(pool: DmaPool, gfp: number, handle: DmaAddrRef): number | null {
-  return kernelFor('dma_pool_alloc').dmaPools.alloc(pool, gfp, handle, dma_pool_alloc, false);
+  const k = kernelFor('dma_pool_alloc');
+  mightAlloc(k, gfp);
+  return k.dmaPools.alloc(pool, gfp, handle, dma_pool_alloc, false);
 }
 /** `dma_pool_zalloc(pool, gfp, &handle)`. */
 export function dma_pool_zalloc(pool: DmaPool, gfp: number, handle: DmaAddrRef): number | null {
-  return kernelFor('dma_pool_zalloc').dmaPools.alloc(pool, gfp, handle, dma_pool_zalloc, true);
+  const k = kernelFor('dma_pool_zalloc');
+  mightAlloc(k, gfp);
+  return k.dmaPools.alloc(pool, gfp, handle, dma_pool_zalloc, true);
 }
 /** `dma_pool_free(pool, vaddr, dma)`. */
 export function dma_pool_free(pool: DmaPool, vaddr: number, dma: number): void {
@@ -175,7 +184,9 @@ export function dma_pool_free(pool: DmaPool, vaddr: number, dma: number): void {
 }
 /** `dma_pool_destroy(pool)`; NULL-safe. */
 export function dma_pool_destroy(pool: DmaPool | null): void {
-  kernelFor('dma_pool_destroy').dmaPools.destroy(pool);
+  const k = kernelFor('dma_pool_destroy');
+  mightSleep(k, { file: 'mm/dmapool.c', line: 312 });
+  k.dmaPools.destroy(pool);
 }
 
 /** A `dma_addr_t` out-parameter for dma_alloc_coherent and dma_pool_alloc: `const h = dma_addr(); ... h.value`. */
