@@ -89,7 +89,7 @@ export { Device } from './kernel/device.js';
 
 // ---- Networking ------------------------------------------------------------------------------
 export {
-  alloc_etherdev, netdev_priv, SET_NETDEV_DEV, eth_hw_addr_set, is_valid_ether_addr, register_netdev, unregister_netdev, free_netdev, dev_open, dev_close, dev_get_stats, dev_set_mac_address,
+  alloc_etherdev, netdev_priv, SET_NETDEV_DEV, eth_hw_addr_set, eth_hw_addr_random, is_valid_ether_addr, register_netdev, unregister_netdev, free_netdev, dev_open, dev_close, dev_get_stats, dev_set_mac_address,
   netif_start_queue, netif_stop_queue, netif_wake_queue, netif_queue_stopped, netif_carrier_on, netif_carrier_off, netif_carrier_ok, netif_trans_update, dev_queue_xmit,
   alloc_skb, netdev_alloc_skb, netdev_alloc_skb_ip_align, napi_alloc_skb, build_skb, skb_put, skb_push, skb_pull, skb_reserve, skb_headroom, skb_tailroom,
   dev_kfree_skb, dev_kfree_skb_irq, dev_kfree_skb_any, kfree_skb, consume_skb, napi_consume_skb, eth_type_trans, netif_receive_skb, napi_gro_receive,

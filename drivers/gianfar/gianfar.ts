@@ -9,13 +9,14 @@
 import {
   alloc_etherdev, be32, defineStruct, dev_kfree_skb_any, devm_platform_ioremap_resource, dma_addr, dma_alloc_coherent, dma_free_coherent, dma_map_single,
   dma_mapping_error, dma_rmb, dma_set_mask_and_coherent, dma_sync_single_for_cpu, dma_sync_single_for_device, dma_unmap_single, dma_wmb, DMA_BIT_MASK,
-  DMA_FROM_DEVICE, DMA_TO_DEVICE, eth_hw_addr_set, eth_type_trans, ETH_FCS_LEN, free_irq, free_netdev, GFP_KERNEL, in_be32, IRQ_HANDLED, IRQ_NONE,
+  DMA_FROM_DEVICE, DMA_TO_DEVICE, eth_hw_addr_set, eth_hw_addr_random, eth_type_trans, ETH_FCS_LEN, free_irq, free_netdev, GFP_KERNEL, in_be32, IRQ_HANDLED, IRQ_NONE,
   is_valid_ether_addr, IS_ERR, kfree, kmalloc, ld_be32, memcpy, napi_alloc_skb, napi_complete_done, napi_consume_skb, napi_disable, napi_enable,
   napi_gro_receive, napi_schedule_prep, __napi_schedule, netdev_err, netdev_info, netdev_priv, netif_carrier_off, netif_carrier_ok, netif_carrier_on,
   netif_napi_add, netif_napi_add_weight, netif_queue_stopped, netif_start_queue, netif_stop_queue, netif_trans_update, netif_wake_queue, NETDEV_TX_BUSY,
   NETDEV_TX_OK, of_get_mac_address, out_be32, platform_get_drvdata, platform_get_irq, platform_set_drvdata, PTR_ERR, register_netdev, request_irq,
   SET_NETDEV_DEV, skb_put, spin_lock, spin_lock_init, spin_lock_irqsave, spin_unlock, spin_unlock_irqrestore, spinlock_t, st_be32, timer_list,
-  timer_setup, mod_timer, del_timer_sync, jiffies, HZ, udelay, INIT_WORK, schedule_work, cancel_work_sync, work_struct, sizeof, unregister_netdev, ENOMEM, EINVAL, ENODEV, dev_err, dev_info,
+  timer_setup, mod_timer, del_timer_sync, jiffies, HZ, udelay, INIT_WORK, schedule_work, cancel_work_sync, work_struct, sizeof, unregister_netdev, ENOMEM, EINVAL, ENODEV, dev_err, dev_info, dev_warn,
+  of_device_is_compatible, of_get_child_by_name, of_iomap, iounmap, irq_of_parse_and_map, devm_add_action, ENXIO,
   type Device, type LinkStats64, type NapiStruct, type NetDevice, type NetDeviceOps, type PlatformDevice, type PlatformDriver, type SkBuff,
 } from 'driverlab';
 import * as R from './regs.js';
@@ -576,13 +577,31 @@ export const gfar_netdev_ops: NetDeviceOps = {
 
 // ---- probe / remove ----------------------------------------------------------------------------
 
-function gfar_probe(pdev: PlatformDevice): number {
-  const dev = pdev.dev;
+/**
+ * Registers and interrupts: on the node itself for `gianfar`; for `fsl,etsec2` on its first
+ * `queue-group` child (one group is driven). The group's mapping is released by devres.
+ */
+function gfar_map_group(pdev: PlatformDevice): { regs: number; irqs: number[] } | number {
+  const np = pdev.of_node;
+  if (np && of_device_is_compatible(np, 'fsl,etsec2')) {
+    const group = of_get_child_by_name(np, 'queue-group');
+    if (!group) return -ENODEV;
+    const regs = of_iomap(group, 0);
+    if (regs === null) return -ENOMEM;
+    devm_add_action(pdev.dev, (va: number) => iounmap(va), regs);
+    return { regs, irqs: [0, 1, 2].map((i) => irq_of_parse_and_map(group, i) || -ENXIO) };
+  }
   const regs = devm_platform_ioremap_resource(pdev, 0);
   if (IS_ERR(regs)) return PTR_ERR(regs);
-  const irqTx = platform_get_irq(pdev, 0);
-  const irqRx = platform_get_irq(pdev, 1);
-  const irqEr = platform_get_irq(pdev, 2);
+  return { regs, irqs: [0, 1, 2].map((i) => platform_get_irq(pdev, i)) };
+}
+
+function gfar_probe(pdev: PlatformDevice): number {
+  const dev = pdev.dev;
+  const group = gfar_map_group(pdev);
+  if (typeof group === 'number') return group;
+  const regs = group.regs;
+  const [irqTx, irqRx, irqEr] = group.irqs as [number, number, number];
   if (irqTx < 0 || irqRx < 0 || irqEr < 0) {
     dev_err(dev, 'missing TX/RX/ER interrupts');
     return -EINVAL;
@@ -600,11 +619,12 @@ function gfar_probe(pdev: PlatformDevice): number {
   priv.ndev = ndev;
   SET_NETDEV_DEV(ndev, dev);
   const mac = new Uint8Array(6);
-  if (of_get_mac_address(pdev.of_node!, mac) !== 0 || !is_valid_ether_addr(mac)) {
-    dev_err(dev, 'no valid MAC address in the device tree');
-    return -EINVAL;
+  if (pdev.of_node && of_get_mac_address(pdev.of_node, mac) === 0 && is_valid_ether_addr(mac)) eth_hw_addr_set(ndev, mac);
+  else {
+    // Boot loaders fill the address in; without one, use a random one as gianfar does.
+    eth_hw_addr_random(ndev);
+    dev_warn(dev, `Using random MAC address: ${ndev.macString}`);
   }
-  eth_hw_addr_set(ndev, mac);
   ndev.netdev_ops = gfar_netdev_ops;
   ndev.watchdog_timeo = 5 * HZ;
   priv.napiRx = netif_napi_add(ndev, gfar_poll_rx);

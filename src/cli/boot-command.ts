@@ -1,6 +1,7 @@
 /**
  * The `boot` subcommand: boot a board from a `.dts` file (the shipped default board when none is
- * given), print its boot log and the platform devices with their driver state — what is bound,
+ * given), register the project's drivers, print its boot log and the platform devices with their
+ * driver state — what is bound,
  * what has a hardware model, and what is left without a driver.
  */
 import type { Command } from 'commander';
@@ -9,6 +10,8 @@ import { formatDeviceList } from '../board/assembly/listing.js';
 import { bootDts } from '../board/assembly/load.js';
 import { shippedBoard } from '../board/assembly/spec-file.js';
 import { DtsError } from '../board/dts/index.js';
+import { platform_driver_register } from '../kernel/api/platform.js';
+import { gfar_driver } from '../../drivers/gianfar/gianfar.js';
 
 /** Options of {@link runBoot}. */
 export interface BootRunOptions {
@@ -21,6 +24,8 @@ export interface BootRunOptions {
   readonly coherent?: boolean;
   /** Extra kernel command-line words (appended to chosen/bootargs). */
   readonly bootargs?: string;
+  /** Register the project's drivers (the reference gianfar) after boot. Default true. */
+  readonly drivers?: boolean;
 }
 
 /** What one `boot` run printed and its exit code. */
@@ -41,7 +46,12 @@ export function runBoot(file: string | undefined, opts: BootRunOptions = {}): Bo
       ...(opts.coherent !== undefined ? { coherent: opts.coherent } : {}),
       ...(opts.bootargs ? { bootargs: opts.bootargs } : {}),
     });
-    return { stdout: `${b.dmesg()}\n\n${formatDeviceList(b)}\n`, stderr: '', code: 0 };
+    if (opts.drivers ?? true) {
+      const r = b.run(() => platform_driver_register(gfar_driver));
+      if (!r.ok) return { stdout: `${b.dmesg()}\n`, stderr: `error: registering ${gfar_driver.driver.name} oopsed:\n${r.oops.text}\n`, code: 1 };
+    }
+    const reports = b.reports.length ? `\n${b.reports.length} report(s):\n${b.reports.map((r) => r.text).join('\n\n')}\n` : '';
+    return { stdout: `${b.dmesg()}\n\n${formatDeviceList(b)}\n${reports}`, stderr: '', code: 0 };
   } catch (e) {
     if (e instanceof DtsError) return { stdout: '', stderr: `error: ${e.formatted}\n`, code: 1 };
     throw e;
@@ -70,7 +80,8 @@ export function registerBootCommand(program: Command): Command {
     .option('--coherent', 'force DMA coherence on')
     .option('--non-coherent', 'force DMA coherence off')
     .option('--bootargs <words>', 'extra kernel command-line words (appended to chosen/bootargs)')
-    .action(function (this: Command, file: string | undefined, o: { include?: string[]; define?: string[]; seed?: number; ram?: number; coherent?: boolean; nonCoherent?: boolean; bootargs?: string }) {
+    .option('--no-drivers', "do not register the project's drivers (the reference gianfar)")
+    .action(function (this: Command, file: string | undefined, o: { include?: string[]; define?: string[]; seed?: number; ram?: number; coherent?: boolean; nonCoherent?: boolean; bootargs?: string; drivers?: boolean }) {
       const defines: Record<string, string> = {};
       for (const d of o.define ?? []) {
         const eq = d.indexOf('=');
@@ -83,6 +94,7 @@ export function registerBootCommand(program: Command): Command {
         ...(o.ram !== undefined ? { ramMiB: o.ram } : {}),
         ...(o.coherent ? { coherent: true } : o.nonCoherent ? { coherent: false } : {}),
         ...(o.bootargs !== undefined ? { bootargs: o.bootargs } : {}),
+        drivers: o.drivers !== false,
       });
       if (result.code !== 0) this.error(result.stderr.trimEnd(), { exitCode: result.code, code: 'driverlab.boot.error' });
       this.configureOutput().writeOut?.(result.stdout);

@@ -7,7 +7,8 @@
 import { Etsec, ETSEC_WINDOW_SIZE } from '../../hw/etsec/index.js';
 import { Mpic } from '../../hw/mpic/index.js';
 import { NO_IRQ, type IrqLine } from '../../hw/irq.js';
-import { findProp, propCells, type OfNode } from '../../kernel/driver/of-node.js';
+import { translateReg } from '../../kernel/driver/of-address.js';
+import { findProp, nodeBaseName, propCells, type OfNode } from '../../kernel/driver/of-node.js';
 import { makeBusId } from '../assembly/bus-id.js';
 import { dmaCoherent } from '../assembly/coherence.js';
 import type { Board } from '../board.js';
@@ -29,12 +30,24 @@ function sources(node: OfNode): number[] {
   return out;
 }
 
+/**
+ * Where the registers and interrupts are: on the node itself (`gianfar`), or on its first
+ * `queue-group` child (`fsl,etsec2`, whose node only groups queue-groups). One group is modelled.
+ */
+function registersOf(node: OfNode, regs: readonly { address: number; size: number }[]): { reg: { address: number; size: number } | undefined; irqNode: OfNode } {
+  if (regs[0]) return { reg: regs[0], irqNode: node };
+  const group = node.children.find((c) => nodeBaseName(c) === 'queue-group');
+  if (!group) return { reg: undefined, irqNode: node };
+  const t = translateReg(group, 0);
+  return { reg: t.ok ? { address: t.address, size: t.size } : undefined, irqNode: group };
+}
+
 /** The eTSEC model factory. */
 export const etsecModel: DeviceModelFactory = ({ board, node, regs }) => {
-  const reg = regs[0];
-  if (!reg) return `${node.path}: no reg to map the eTSEC at`;
+  const { reg, irqNode } = registersOf(node, regs);
+  if (!reg) return `${node.path}: no reg (nor a queue-group with one) to map the eTSEC at`;
   const mpic = mpicOf(board);
-  const src = sources(node);
+  const src = sources(irqNode);
   const line = (i: number): IrqLine => (mpic && src[i] !== undefined ? mpic.input(src[i]!) : NO_IRQ);
   const name = makeBusId(node);
   const snoop = dmaCoherent(node, board.spec.coherent);

@@ -34,6 +34,12 @@ export function eth_hw_addr_set(ndev: NetDevice, addr: Uint8Array | readonly num
   if (addr.length !== ETH_ALEN) throw new RangeError(`eth_hw_addr_set: an Ethernet address has ${ETH_ALEN} bytes, got ${addr.length}`);
   ndev.dev_addr.set(addr);
 }
+/** `eth_hw_addr_random(ndev)`: a random locally administered unicast address (drawn from the board's seed). */
+export function eth_hw_addr_random(ndev: NetDevice): void {
+  const prng = kernelFor('eth_hw_addr_random').machine.prng;
+  for (let i = 0; i < 6; i++) ndev.dev_addr[i] = prng.below(256);
+  ndev.dev_addr[0] = (ndev.dev_addr[0]! & 0xfe) | 0x02;
+}
 /** `is_valid_ether_addr(addr)`: not multicast, not all zeros. */
 export function is_valid_ether_addr(addr: Uint8Array | readonly number[]): boolean {
   return addr.length === ETH_ALEN && (addr[0]! & 1) === 0 && Array.from(addr).some((b) => b !== 0);
