@@ -28,7 +28,7 @@ export interface DeviceModelContext {
 export interface DeviceModelInstance {
   /** Short name for listings (`mpic`). */
   readonly name: string;
-  /** The model object (for tests and tools), e.g. the {@link Mpic}. */
+  /** The model object (for tests and tools), e.g. the `Mpic`. */
   readonly model: unknown;
   /** For an interrupt controller: map one of its specifiers to a Linux irq number. */
   readonly mapIrq?: (cells: readonly number[]) => IrqMapping;

@@ -123,7 +123,7 @@ export class EtsecPort implements WirePort {
   }
 }
 
-/** The eTSEC. Map it at its CCSR offset with size {@link ETSEC_WINDOW_SIZE}. */
+/** The eTSEC. Map it at its CCSR offset with size `ETSEC_WINDOW_SIZE` (4 KiB). */
 export class Etsec implements MmioDevice, EngineHost {
   readonly name: string;
   readonly events: EventQueue;

@@ -54,11 +54,11 @@ export interface ReporterOptions {
   readonly log?: KernelLog;
   /** Ring size of the log created when `log` is absent. */
   readonly logCapacity?: number;
-  /** Symbol table (default: the process-wide {@link kernelSymbols}). */
+  /** Symbol table (default: the process-wide `kernelSymbols`). */
   readonly symbols?: SymbolTable;
   /** Trace bus to publish `report` events on. */
   readonly trace?: TraceBus;
-  /** Raw frames recorded per capture (default {@link DEFAULT_STACK_LIMIT}). */
+  /** Raw frames recorded per capture (default `DEFAULT_STACK_LIMIT`, 32). */
   readonly stackLimit?: number;
 }
 
