@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  IRQ_HANDLED, IRQ_NONE, IRQ_NOTCONNECTED, IRQF_SHARED, IRQF_TRIGGER_HIGH, IRQF_TRIGGER_RISING, devm_free_irq, devm_request_irq,
+  IRQ_HANDLED, IRQ_NONE, IRQ_NOTCONNECTED, IRQF_COND_SUSPEND, IRQF_NO_AUTOEN, IRQF_NO_SUSPEND, IRQF_SHARED, IRQF_TRIGGER_HIGH, IRQF_TRIGGER_RISING, devm_free_irq, devm_request_irq,
   devres_release_all_irqs, disable_irq, disable_irq_nosync, disable_irq_wake, enable_irq, enable_irq_wake, free_irq,
   irq_create_of_mapping, request_irq, synchronize_irq,
 } from '../../../src/kernel/irq/api.js';
@@ -26,8 +26,11 @@ describe('request_irq checks', () => {
       sharedNoDevId: request_irq(irq, handler, IRQF_SHARED, 'x', null),
       unmapped: request_irq(400, handler, 0, 'x', {}),
       legacy: request_irq(10, handler, 0, 'x', {}),
+      sharedNoAutoen: request_irq(irq, handler, IRQF_SHARED | IRQF_NO_AUTOEN, 'x', {}),
+      condSuspendUnshared: request_irq(irq, handler, IRQF_COND_SUSPEND, 'x', {}),
+      condSuspendNoSuspend: request_irq(irq, handler, IRQF_SHARED | IRQF_COND_SUSPEND | IRQF_NO_SUSPEND, 'x', {}),
     })));
-    expect(rc).toEqual({ notConnected: -107, sharedNoDevId: -22, unmapped: -22, legacy: -38 });
+    expect(rc).toEqual({ notConnected: -107, sharedNoDevId: -22, unmapped: -22, legacy: -38, sharedNoAutoen: -22, condSuspendUnshared: -22, condSuspendNoSuspend: -22 });
     expect(b.reports).toEqual([]);
   });
 
