@@ -9,6 +9,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { registerDtsCommand } from './dts-command.js';
 import { registerBootCommand } from './boot-command.js';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { PlatformDriver } from '../kernel/driver/platform-device.js';
 import { runDmaDemo } from './dma-demo.js';
 import { runNic } from './nic-run.js';
 
@@ -30,8 +33,10 @@ export function buildProgram(): Command {
     .option('--coherent', "use the default board's coherent twin", false)
     .option('--strict', 'exit non-zero when anything was reported, leaked or lost', false)
     .option('--pcap <file>', 'write the wire traffic to a libpcap file')
-    .action((opts: { frames: number; seed: number; coherent: boolean; strict: boolean; pcap?: string }) => {
-      const r = runNic({ frames: opts.frames, seed: opts.seed, coherent: opts.coherent, pcap: opts.pcap !== undefined });
+    .option('--driver <module>', 'your own Ethernet driver: a TypeScript module exporting a platform_driver (as `driver` or default) matching gianfar / fsl,etsec2')
+    .action(async (opts: { frames: number; seed: number; coherent: boolean; strict: boolean; pcap?: string; driver?: string }) => {
+      const driver = opts.driver ? await loadDriver(opts.driver) : undefined;
+      const r = runNic({ frames: opts.frames, seed: opts.seed, coherent: opts.coherent, pcap: opts.pcap !== undefined, ...(driver ? { driver } : {}) });
       for (const line of r.lines) console.log(line);
       if (opts.pcap && r.pcap) {
         writeFileSync(opts.pcap, r.pcap);
@@ -58,9 +63,34 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Run the command line with `argv` (as process.argv). */
-export function main(argv: readonly string[] = process.argv): void {
-  buildProgram().parse(argv as string[]);
+/** Load a user's driver module: its `driver` export, else its default export, must be a platform_driver. */
+export async function loadDriver(file: string): Promise<PlatformDriver> {
+  const url = pathToFileURL(resolve(file)).href;
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    throw new InvalidArgumentError(`--driver ${file}: cannot load it: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const drv = (mod.driver ?? mod.default) as Partial<PlatformDriver> | undefined;
+  if (!drv || typeof drv !== 'object' || typeof drv.probe !== 'function' || !drv.driver?.name) {
+    throw new InvalidArgumentError(`--driver ${file}: export a platform_driver as \`driver\` or as the default export ({ probe, remove, driver: { name, of_match_table } })`);
+  }
+  return drv as PlatformDriver;
 }
 
-if (process.argv[1]?.endsWith('/src/cli/main.ts')) main();
+/** Run the command line with `argv` (as process.argv). */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv as string[]);
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) {
+      console.error(`error: ${e.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    throw e;
+  }
+}
+
+if (process.argv[1]?.endsWith('/src/cli/main.ts')) void main();

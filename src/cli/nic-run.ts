@@ -15,6 +15,7 @@ import { driverCore } from '../kernel/driver/core.js';
 import { dev_close, dev_open } from '../kernel/net/api.js';
 import { proc_interrupts } from '../kernel/irq/api.js';
 import { gfar_driver } from '../../drivers/gianfar/gianfar.js';
+import type { PlatformDriver } from '../kernel/driver/platform-device.js';
 import { arpRequest, echoRequest, isEchoReply } from './frames.js';
 
 /** Options of the main job. */
@@ -26,6 +27,8 @@ export interface NicRunOptions {
   readonly coherent: boolean;
   /** Write a pcap of the wire here (written by the CLI). */
   readonly pcap?: boolean;
+  /** The Ethernet driver to bind (default: the reference gianfar). */
+  readonly driver?: PlatformDriver;
 }
 
 /** What the main job found. */
@@ -56,10 +59,13 @@ export function runNic(opts: NicRunOptions): NicRunResult {
     return r.value;
   };
 
-  must('platform_driver_register', board.run(() => platform_driver_register(gfar_driver)));
+  const driver = opts.driver ?? gfar_driver;
+  const reg = must('platform_driver_register', board.run(() => platform_driver_register(driver)));
   const ndev = k.net.devices.get('eth0');
   const nic = boardNics(board).get('ffe24000.ethernet');
-  if (!ndev || !nic) throw new Error('the reference driver did not bind ffe24000.ethernet (see the boot log)');
+  if (reg !== 0 || !ndev || !nic) {
+    throw new Error(`${driver.driver.name} did not bind ffe24000.ethernet as eth0 (platform_driver_register returned ${reg}):\n${board.dmesg()}\n${board.reports.map((r) => r.text).join('\n')}`);
+  }
   ndev.ipv4 = BOARD_IP;
   const peer = new TrafficEndpoint({ name: 'peer', events: board.machine.events, mac: PEER_MAC });
   const link = new Link(nic.port, peer, { propagationNs: 50 });
@@ -97,7 +103,7 @@ export function runNic(opts: NicRunOptions): NicRunResult {
   const dropped = stats.rx_errors + stats.rx_missed_errors + stats.rx_dropped + stats.tx_dropped + stats.tx_errors + k.net.drops['qdisc-full'];
   const unaccounted = opts.frames - replies - dropped;
   say(`Board: ${board.spec.name}, seed ${opts.seed}`);
-  say(`Driver: ${gfar_driver.driver.name} bound to ffe24000.ethernet as eth0 (${ndev.macString}), 192.168.1.1`);
+  say(`Driver: ${driver.driver.name} bound to ffe24000.ethernet as eth0 (${ndev.macString}), 192.168.1.1`);
   say('');
   say(`Peer sent ${opts.frames} ICMP echo requests (18..1417-byte payloads) after one ARP request; simulated time ${(board.machine.now / 1e6).toFixed(3)} ms`);
   say(`  ARP replies ${arpReplies}, echo replies ${replies}${badReplies ? `, malformed frames ${badReplies}` : ''}`);
