@@ -4,19 +4,13 @@
  * seeded mix of frame sizes; then take the interface down, unbind the driver and report what
  * happened — frames, drops with their reasons, interrupts, DMA mappings, and every report.
  */
-import { Board, COHERENT_DT_BOARD, DEFAULT_DT_BOARD } from '../board/board.js';
-import { boardNics } from '../board/models/nics.js';
-import { Link } from '../hw/net/link.js';
-import { TrafficEndpoint } from '../hw/net/endpoint.js';
+import type { Board } from '../board/board.js';
 import { PcapWriter } from '../hw/net/pcap.js';
 import { Prng } from '../sim/prng.js';
-import { platform_driver_register } from '../kernel/api/platform.js';
-import { driverCore } from '../kernel/driver/core.js';
-import { dev_close, dev_open } from '../kernel/net/api.js';
 import { proc_interrupts } from '../kernel/irq/api.js';
-import { gfar_driver } from '../../drivers/gianfar/gianfar.js';
 import type { PlatformDriver } from '../kernel/driver/platform-device.js';
-import { arpRequest, echoRequest, isEchoReply } from './frames.js';
+import { isEchoReply } from '../testing/frames.js';
+import { nicRig } from '../testing/nic-rig.js';
 
 /** Options of the main job. */
 export interface NicRunOptions {
@@ -44,13 +38,11 @@ export interface NicRunResult {
   readonly pcap: Uint8Array | null;
 }
 
-const BOARD_IP = Uint8Array.of(192, 168, 1, 1);
-const PEER_IP = Uint8Array.of(192, 168, 1, 2);
-const PEER_MAC = Uint8Array.of(0x02, 0x00, 0x00, 0x00, 0xee, 0x01);
 
 /** Run the main job. */
 export function runNic(opts: NicRunOptions): NicRunResult {
-  const board = new Board(opts.coherent ? COHERENT_DT_BOARD : DEFAULT_DT_BOARD, { seed: opts.seed });
+  const rig = nicRig({ coherent: opts.coherent, seed: opts.seed, ...(opts.driver ? { driver: opts.driver } : {}) });
+  const { board, ndev, peer, link, driver } = rig;
   const k = board.kernel;
   const lines: string[] = [];
   const say = (s: string): void => void lines.push(s);
@@ -58,52 +50,29 @@ export function runNic(opts: NicRunOptions): NicRunResult {
     if (!r.ok) throw new Error(`${what} oopsed:\n${r.oops.text}`);
     return r.value;
   };
-
-  const driver = opts.driver ?? gfar_driver;
-  const reg = must('platform_driver_register', board.run(() => platform_driver_register(driver)));
-  const ndev = k.net.devices.get('eth0');
-  const nic = boardNics(board).get('ffe24000.ethernet');
-  if (reg !== 0 || !ndev || !nic) {
-    throw new Error(`${driver.driver.name} did not bind ffe24000.ethernet as eth0 (platform_driver_register returned ${reg}):\n${board.dmesg()}\n${board.reports.map((r) => r.text).join('\n')}`);
-  }
-  ndev.ipv4 = BOARD_IP;
-  const peer = new TrafficEndpoint({ name: 'peer', events: board.machine.events, mac: PEER_MAC });
-  const link = new Link(nic.port, peer, { propagationNs: 50 });
   const pcap = opts.pcap ? new PcapWriter() : null;
   if (pcap) pcap.tap(link);
-  let replies = 0;
-  let badReplies = 0;
   let arpReplies = 0;
+  let badReplies = 0;
   peer.frames$.subscribe((f) => {
     if (f.bytes.length >= 42 && f.bytes[12] === 0x08 && f.bytes[13] === 0x06) arpReplies++;
-    else if (isEchoReply(f.bytes)) replies++;
-    else badReplies++;
+    else if (!isEchoReply(f.bytes)) badReplies++;
   });
-  const rc = must('dev_open', board.run(() => dev_open(ndev)));
+  const rc = rig.up();
   if (rc !== 0) throw new Error(`dev_open(eth0) returned ${rc}`);
-  board.idle(2_000_000); // autonegotiation, link up
 
   // The peer ARPs for the board, then pings it with seeded sizes, paced at line rate.
-  peer.send(arpRequest(PEER_MAC, PEER_IP, BOARD_IP));
-  board.idle(1_000_000);
   const prng = new Prng(opts.seed);
-  for (let seq = 0; seq < opts.frames; seq++) peer.send(echoRequest(PEER_MAC, PEER_IP, ndev.dev_addr, BOARD_IP, 0x4242, seq & 0xffff, 18 + prng.below(1400)));
-  // Let the flood drain: keep idling while frames still come back.
-  let last = -1;
-  for (let i = 0; i < 10_000 && replies + badReplies !== last; i++) {
-    last = replies + badReplies;
-    board.idle(5_000_000);
-  }
+  const replies = rig.ping(opts.frames, () => 18 + prng.below(1400));
   const stats = must('dev_get_stats', board.run(() => k.net.stats(ndev)));
   const interrupts = must('proc_interrupts', board.run(() => proc_interrupts()));
   const liveMappings = k.dma.debug?.entries().length ?? 0;
-  must('dev_close', board.run(() => dev_close(ndev)));
-  const unbind = driverCore(k).bus.unbind('ffe24000.ethernet');
+  const unbind = rig.down();
 
   const dropped = stats.rx_errors + stats.rx_missed_errors + stats.rx_dropped + stats.tx_dropped + stats.tx_errors + k.net.drops['qdisc-full'];
   const unaccounted = opts.frames - replies - dropped;
   say(`Board: ${board.spec.name}, seed ${opts.seed}`);
-  say(`Driver: ${driver.driver.name} bound to ffe24000.ethernet as eth0 (${ndev.macString}), 192.168.1.1`);
+  say(`Driver: ${driver.driver.name} bound to ${rig.nicName} as eth0 (${ndev.macString}), ${Array.from(rig.ip).join('.')}`);
   say('');
   say(`Peer sent ${opts.frames} ICMP echo requests (18..1417-byte payloads) after one ARP request; simulated time ${(board.machine.now / 1e6).toFixed(3)} ms`);
   say(`  ARP replies ${arpReplies}, echo replies ${replies}${badReplies ? `, malformed frames ${badReplies}` : ''}`);

@@ -5,7 +5,7 @@ import {
 } from 'driverlab';
 import { gfar_driver } from '../../drivers/gianfar/gianfar.js';
 import { runNic } from '../../src/cli/nic-run.js';
-import { echoRequest, isEchoReply } from '../../src/cli/frames.js';
+import { echoRequest, isEchoReply } from '../../src/testing/frames.js';
 import { driverCore } from '../../src/kernel/driver/core.js';
 import { idleTogether } from '../../src/board/together.js';
 
