@@ -26,3 +26,13 @@ it('the README example catches the missing sync at the line that reads the buffe
   expect(board.reports[0]!.text).toMatch(/CPU read of 2 byte\(s\) at 0x[0-9a-f]{8} while the device owns the buffer/);
   expect(board.reports[0]!.text).toMatch(/my_rx\+0x[0-9a-f]+\/0x[0-9a-f]+ \(test\/readme-example\.test\.ts:\d+\)/);
 });
+
+it("the README's driver-testing example passes with the reference driver", async () => {
+  const { nicRig } = await import('driverlab/testing');
+  const { gfar_driver: my_driver } = await import('../drivers/gianfar/gianfar.js');
+  const rig = nicRig({ driver: my_driver, seed: 1 });
+  expect(rig.up()).toBe(0);
+  expect(rig.ping(500, (i) => 18 + (i % 1400))).toBe(500);
+  expect(rig.down().leaks).toEqual([]);
+  expect(rig.board.reports).toEqual([]);
+});
