@@ -80,6 +80,8 @@ export class DataCache {
   private readonly setLine: Int32Array;
   /** Tree pseudo-LRU bits per set. */
   private readonly plru: Uint32Array;
+  /** Valid ways per set, so a full set skips the free-way scan. */
+  private readonly setFill: Uint8Array;
   /** Per way: the PLRU update as bits = (bits & plruAnd[w]) | plruOr[w]. */
   private readonly plruAnd: Uint32Array;
   private readonly plruOr: Uint32Array;
@@ -107,6 +109,7 @@ export class DataCache {
     this.now = opts.now ?? (() => 0);
     this.setLine = new Int32Array(sets * ways).fill(-1);
     this.plru = new Uint32Array(sets);
+    this.setFill = new Uint8Array(sets);
     this.plruAnd = new Uint32Array(ways);
     this.plruOr = new Uint32Array(ways);
     for (let w = 0; w < ways; w++) {
@@ -277,6 +280,7 @@ export class DataCache {
         this.setLine[i] = -1;
       }
     }
+    this.setFill.fill(0);
     // Lines valid in expose mode are not in the set arrays.
     const ls = st.lstate;
     for (let g = 0; g < ls.length; g++) if (ls[g]! & LINE_VALID) this.dropLine(g, true);
@@ -377,11 +381,14 @@ export class DataCache {
       const ways = this.ways;
       const row = set * ways;
       let way = -1;
-      for (let w = 0; w < ways; w++) {
-        if (this.setLine[row + w]! < 0) {
-          way = w;
-          break;
+      if (this.setFill[set]! < ways) {
+        for (let w = 0; w < ways; w++) {
+          if (this.setLine[row + w]! < 0) {
+            way = w;
+            break;
+          }
         }
+        this.setFill[set]!++;
       }
       if (way < 0) {
         way = this.replacement === 'plru' ? this.plruVictim(set) : this.prng.below(ways);
@@ -426,11 +433,19 @@ export class DataCache {
     if (this.policyNow !== 'hardware') {
       // Expose mode keeps no tags; but a line allocated before a policy switch may still sit in a set.
       const row = set * this.ways;
-      for (let w = 0; w < this.ways; w++) if (this.setLine[row + w] === g) this.setLine[row + w] = -1;
+      for (let w = 0; w < this.ways; w++) {
+        if (this.setLine[row + w] === g) {
+          this.setLine[row + w] = -1;
+          this.setFill[set]!--;
+        }
+      }
       return;
     }
     const idx = set * this.ways + this.store.lway[g]!;
-    if (this.setLine[idx] === g) this.setLine[idx] = -1;
+    if (this.setLine[idx] === g) {
+      this.setLine[idx] = -1;
+      this.setFill[set]!--;
+    }
   }
 
   private touchWay(set: number, way: number): void {
