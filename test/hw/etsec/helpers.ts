@@ -4,21 +4,9 @@ import type { BusMasterPort } from '../../../src/hw/bus.js';
 import { BD_BIG_ENDIAN, decodeBd, encodeBd, encodeStationAddress, Etsec, type Bd, type BdLayout, type EtsecOptions } from '../../../src/hw/etsec/index.js';
 import * as L from '../../../src/hw/etsec/layout.js';
 import type { FrameInfo, FrameSink } from '../../../src/hw/net/wire.js';
+import { LineProbe } from '../../helpers/line-probe.js';
 
-/** A recording interrupt line. */
-export class LineProbe {
-  level = false;
-  readonly history: boolean[] = [];
-  set(v: boolean): void {
-    this.level = v;
-    this.history.push(v);
-  }
-  get rises(): number {
-    let n = 0;
-    for (let i = 0; i < this.history.length; i++) if (this.history[i] && !(i > 0 && this.history[i - 1])) n++;
-    return n;
-  }
-}
+export { LineProbe };
 
 /** A frame sink that records what arrives. */
 export class FrameRecorder implements FrameSink {

@@ -1,23 +1,10 @@
 /** Test fixtures for the MPIC register-level tests: a controller on a fresh clock with a recording INT line. */
 import { EventQueue } from '../../../src/sim/events.js';
 import { Mpic, type MpicOptions } from '../../../src/hw/mpic/index.js';
+import { LineProbe as IntProbe } from '../../helpers/line-probe.js';
 
-/** A recording stand-in for the core's INT input. */
-export class IntProbe {
-  level = false;
-  /** Every level driven, in order. */
-  readonly history: boolean[] = [];
-  set(v: boolean): void {
-    this.level = v;
-    this.history.push(v);
-  }
-  /** Number of rising edges seen. */
-  get rises(): number {
-    let n = 0;
-    for (let i = 0; i < this.history.length; i++) if (this.history[i] && !(i > 0 && this.history[i - 1])) n++;
-    return n;
-  }
-}
+/** The core's INT input, recorded. */
+export { IntProbe };
 
 export const GCONF0 = 0x1020;
 export const MIXED = 0x2000_0000;
