@@ -33,7 +33,7 @@ export function buildProgram(): Command {
     .option('--coherent', "use the default board's coherent twin", false)
     .option('--strict', 'exit non-zero when anything was reported, leaked or lost', false)
     .option('--pcap <file>', 'write the wire traffic to a libpcap file')
-    .option('--driver <module>', 'your own Ethernet driver: a TypeScript module exporting a platform_driver (as `driver` or default) matching gianfar / fsl,etsec2')
+    .option('--driver <module>', 'your own Ethernet driver: a TypeScript module exporting a platform_driver (as `driver`, default, or its only one under any name) matching gianfar / fsl,etsec2')
     .action(async (opts: { frames: number; seed: number; coherent: boolean; strict: boolean; pcap?: string; driver?: string }) => {
       const driver = opts.driver ? await loadDriver(opts.driver) : undefined;
       const r = runNic({ frames: opts.frames, seed: opts.seed, coherent: opts.coherent, pcap: opts.pcap !== undefined, ...(driver ? { driver } : {}) });
@@ -63,7 +63,20 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Load a user's driver module: its `driver` export, else its default export, must be a platform_driver. */
+/** Whether `v` has the shape of a platform_driver: a probe function and a named `driver`. */
+function isPlatformDriver(v: unknown): v is PlatformDriver {
+  if (!v || typeof v !== 'object') return false;
+  const d = v as Partial<PlatformDriver>;
+  return typeof d.probe === 'function' && typeof d.driver === 'object' && d.driver !== null && typeof d.driver.name === 'string';
+}
+
+const DRIVER_SHAPE = '({ probe, remove, driver: { name, of_match_table } })';
+
+/**
+ * Load a user's driver module. Its `driver` export, else its default export, is the platform_driver;
+ * without either, the one export shaped like a platform_driver (as a C module names its
+ * `struct platform_driver` whatever it likes, e.g. `gfar_driver`).
+ */
 export async function loadDriver(file: string): Promise<PlatformDriver> {
   const url = pathToFileURL(resolve(file)).href;
   let mod: Record<string, unknown>;
@@ -72,11 +85,17 @@ export async function loadDriver(file: string): Promise<PlatformDriver> {
   } catch (e) {
     throw new InvalidArgumentError(`--driver ${file}: cannot load it: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const drv = (mod.driver ?? mod.default) as Partial<PlatformDriver> | undefined;
-  if (!drv || typeof drv !== 'object' || typeof drv.probe !== 'function' || !drv.driver?.name) {
-    throw new InvalidArgumentError(`--driver ${file}: export a platform_driver as \`driver\` or as the default export ({ probe, remove, driver: { name, of_match_table } })`);
+  for (const name of ['driver', 'default']) {
+    if (!(name in mod)) continue;
+    if (isPlatformDriver(mod[name])) return mod[name];
+    throw new InvalidArgumentError(`--driver ${file}: its \`${name}\` export is not a platform_driver ${DRIVER_SHAPE}`);
   }
-  return drv as PlatformDriver;
+  const found = Object.keys(mod).filter((k) => isPlatformDriver(mod[k]));
+  if (found.length === 1) return mod[found[0]!] as PlatformDriver;
+  if (found.length > 1) {
+    throw new InvalidArgumentError(`--driver ${file}: exports several platform_drivers (${found.join(', ')}); export the one to run as \`driver\``);
+  }
+  throw new InvalidArgumentError(`--driver ${file}: exports no platform_driver ${DRIVER_SHAPE}; export one as \`driver\` or as the default export`);
 }
 
 /** Run the command line with `argv` (as process.argv). */

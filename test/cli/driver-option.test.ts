@@ -15,6 +15,13 @@ describe('run --driver', () => {
 
   it('says clearly what is wrong with a module that cannot be used', async () => {
     await expect(loadDriver('test/fixtures/does-not-exist.ts')).rejects.toThrow(/--driver test\/fixtures\/does-not-exist\.ts: cannot load it/);
-    await expect(loadDriver('test/fixtures/not-a-driver.ts')).rejects.toThrow(/export a platform_driver as `driver` or as the default export/);
+    await expect(loadDriver('test/fixtures/not-a-driver.ts')).rejects.toThrow(/--driver test\/fixtures\/not-a-driver\.ts: its `driver` export is not a platform_driver/);
+    await expect(loadDriver('test/fixtures/no-driver.ts')).rejects.toThrow(/exports no platform_driver .*; export one as `driver` or as the default export/);
+    await expect(loadDriver('test/fixtures/two-drivers.ts')).rejects.toThrow(/exports several platform_drivers \(first_driver, second_driver\); export the one to run as `driver`/);
+  });
+
+  it('takes the one platform_driver a module exports under its own name, as the reference gianfar does', async () => {
+    const driver = await loadDriver('drivers/gianfar/gianfar.ts');
+    expect(driver.driver.name).toBe('fsl-gianfar');
   });
 });
