@@ -13,13 +13,20 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PlatformDriver } from '../kernel/driver/platform-device.js';
 import { runDmaDemo } from './dma-demo.js';
-import { runNic } from './nic-run.js';
+import { GFAR_BUG_NAMES, runNic, type GfarBug } from './nic-run.js';
 
 function integer(name: string) {
   return (v: string): number => {
     if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative integer, got "${v}"`);
     return Number(v);
   };
+}
+
+/** Parse one `--bug` name, collecting repeats. */
+function bugName(value: string, previous: GfarBug[]): GfarBug[] {
+  const bug = GFAR_BUG_NAMES.get(value);
+  if (!bug) throw new InvalidArgumentError(`--bug ${value}: no such bug in the reference driver; choose from ${[...GFAR_BUG_NAMES.keys()].join(', ')}`);
+  return previous.includes(bug) ? previous : [...previous, bug];
 }
 
 /** Build the command-line program (exported for tests). */
@@ -34,9 +41,11 @@ export function buildProgram(): Command {
     .option('--strict', 'exit non-zero when anything was reported, leaked or lost', false)
     .option('--pcap <file>', 'write the wire traffic to a libpcap file')
     .option('--driver <module>', 'your own Ethernet driver: a TypeScript module exporting a platform_driver (as `driver`, default, or its only one under any name) matching gianfar / fsl,etsec2')
-    .action(async (opts: { frames: number; seed: number; coherent: boolean; strict: boolean; pcap?: string; driver?: string }) => {
+    .option('--bug <name>', `switch on a bug in the reference driver to watch it caught (repeatable): ${[...GFAR_BUG_NAMES.keys()].join(', ')}`, bugName, [] as GfarBug[])
+    .action(async (opts: { frames: number; seed: number; coherent: boolean; strict: boolean; pcap?: string; driver?: string; bug: GfarBug[] }) => {
+      if (opts.driver && opts.bug.length) throw new InvalidArgumentError('--bug switches bugs in the reference driver; it cannot be combined with --driver');
       const driver = opts.driver ? await loadDriver(opts.driver) : undefined;
-      const r = runNic({ frames: opts.frames, seed: opts.seed, coherent: opts.coherent, pcap: opts.pcap !== undefined, ...(driver ? { driver } : {}) });
+      const r = runNic({ frames: opts.frames, seed: opts.seed, coherent: opts.coherent, pcap: opts.pcap !== undefined, bugs: opts.bug, ...(driver ? { driver } : {}) });
       for (const line of r.lines) console.log(line);
       if (opts.pcap && r.pcap) {
         writeFileSync(opts.pcap, r.pcap);
