@@ -98,7 +98,8 @@ export class DmaPools {
         this.kernel.reporter.report({
           kind: 'bug',
           id: 'dma.pool-corrupted',
-          title: `dma_pool_alloc ${pool.name}, ${hex(va)} (corrupted)`,
+          // dmapool reports with dev_err, so the line carries the driver and device.
+          title: `${pool.dev.driverString} ${pool.dev.name}: dma_pool_alloc ${pool.name}, ${hex(va)} (corrupted)`,
           body: [`${hex(va + bad)}: ${Array.from(bytes, (x) => x.toString(16).padStart(2, '0')).join(' ')}`, 'A block was written after it was freed.'],
           driver: pool.dev.driverString,
           device: pool.dev.name,
@@ -115,7 +116,7 @@ export class DmaPools {
   free(pool: DmaPool, va: number, dma: number): void {
     const page = pool.pages.find((p) => va >= p.va && va < p.va + pool.allocation);
     const bad = (msg: string, id: string): void => {
-      this.kernel.reporter.report({ kind: 'bug', id, title: `dma_pool_free ${pool.name}, ${msg}`, driver: pool.dev.driverString, device: pool.dev.name, details: { va, dma } });
+      this.kernel.reporter.report({ kind: 'bug', id, title: `${pool.dev.driverString} ${pool.dev.name}: dma_pool_free ${pool.name}, ${msg}`, driver: pool.dev.driverString, device: pool.dev.name, details: { va, dma } });
     };
     if (!page) return bad(`${hex(va)}/${hex(dma)} (bad dma)`, 'dma.pool-bad-free');
     const off = va - page.va;

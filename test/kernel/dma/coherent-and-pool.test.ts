@@ -240,7 +240,7 @@ describe('dma_pool', () => {
     });
     const c = only(r.b.reports, 'dma.pool-corrupted');
     expect(c.kind).toBe('bug');
-    expect(c.title).toBe(`dma_pool_alloc gfar-bd, ${hex8(a)} (corrupted)`);
+    expect(c.title).toBe(`gianfar ffe24000.ethernet: dma_pool_alloc gfar-bd, ${hex8(a)} (corrupted)`);
     expect(c.text).toContain(`${hex8(a + 5)}: 42 a7 a7`);
   });
 
@@ -259,9 +259,9 @@ describe('dma_pool', () => {
     });
     expect(ids(r.b.reports)).toEqual(['dma.pool-double-free', 'dma.pool-bad-free', 'dma.pool-bad-free']);
     expect(r.b.reports.map((x) => x.title)).toEqual([
-      `dma_pool_free gfar-bd, dma ${hex8(v.h)} already free`,
-      'dma_pool_free gfar-bd, 0xd0000000/0x00001000 (bad dma)',
-      `dma_pool_free gfar-bd, ${hex8(v.b)} (bad vaddr)/${hex8(v.h)}`,
+      `gianfar ffe24000.ethernet: dma_pool_free gfar-bd, dma ${hex8(v.h)} already free`,
+      'gianfar ffe24000.ethernet: dma_pool_free gfar-bd, 0xd0000000/0x00001000 (bad dma)',
+      `gianfar ffe24000.ethernet: dma_pool_free gfar-bd, ${hex8(v.b)} (bad vaddr)/${hex8(v.h)}`,
     ]);
     expect(v.busy).toBe(1); // on an error the block is not put back
   });
