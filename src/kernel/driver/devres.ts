@@ -4,6 +4,7 @@
  * layers (DMA, IRQ, timers) register their own managed resources through {@link devres_add}.
  */
 import type { Device } from '../device.js';
+import { nextDevresSeq } from '../devres-seq.js';
 
 /** One managed resource. */
 export interface DevresEntry {
@@ -18,7 +19,6 @@ export interface DevresEntry {
 }
 
 const lists = new WeakMap<Device, DevresEntry[]>();
-let nextSeq = 1;
 
 function listOf(dev: Device): DevresEntry[] {
   let l = lists.get(dev);
@@ -35,7 +35,7 @@ function listOf(dev: Device): DevresEntry[] {
  * names). Returns the entry.
  */
 export function devres_add(dev: Device, name: string, release: () => void, data: unknown = null): DevresEntry {
-  const entry: DevresEntry = { name, release, data, seq: nextSeq++ };
+  const entry: DevresEntry = { name, release, data, seq: nextDevresSeq() };
   listOf(dev).push(entry);
   return entry;
 }

@@ -315,13 +315,19 @@ export class PlatformBus {
 
   /**
    * `devres_release_all`: run each managed release, newest first, each at the dispatch boundary.
-   * Interrupts requested with `devm_request_irq` (kept by genirq's own devres list) go first, so
-   * no handler runs on memory that is being freed.
+   * Interrupts requested with `devm_request_irq` are kept in genirq's list but take their place
+   * in the same order: an interrupt requested before a buffer its handler uses is still live while
+   * that buffer is freed, exactly as on Linux.
    */
   private releaseAll(dev: Device): void {
-    const irqDevres = this.kernel.irq.devres;
-    if (irqDevres.entries(dev).length > 0) this.kernel.run(() => irqDevres.releaseAll(dev), { owner: dev.name });
-    for (const e of devres_take_all(dev)) this.kernel.run(e.release, { owner: dev.name });
+    const irqs = this.kernel.irq.devres.takeAll(dev);
+    const core = devres_take_all(dev); // newest first
+    let i = irqs.length - 1;
+    for (const e of core) {
+      while (i >= 0 && irqs[i]!.seq! > e.seq) this.kernel.run(irqs[i--]!.release, { owner: dev.name });
+      this.kernel.run(e.release, { owner: dev.name });
+    }
+    while (i >= 0) this.kernel.run(irqs[i--]!.release, { owner: dev.name });
   }
 
   private clearDriver(pdev: PlatformDevice, b: Binding): void {

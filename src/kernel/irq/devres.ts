@@ -13,6 +13,8 @@ export interface DevresDevice {
   readonly driverName?: string | null;
 }
 
+import { nextDevresSeq } from '../devres-seq.js';
+
 /** One managed resource. */
 export interface DevresEntry {
   /** What kind (`devm_irq_release`). */
@@ -21,6 +23,8 @@ export interface DevresEntry {
   readonly data: Readonly<Record<string, unknown>>;
   /** Release it. */
   readonly release: () => void;
+  /** Registration order, shared with the driver core's devres list (set by {@link Devres.add}). */
+  readonly seq?: number;
 }
 
 /** The devres lists of one kernel. */
@@ -34,7 +38,7 @@ export class Devres {
       l = [];
       this.lists.set(dev, l);
     }
-    l.push(entry);
+    l.push({ ...entry, seq: nextDevresSeq() });
   }
 
   /** `devres_destroy()`: remove (without releasing) the newest matching entry; false when none matched. */
@@ -58,6 +62,13 @@ export class Devres {
     this.lists.delete(dev);
     for (let i = l.length - 1; i >= 0; i--) l[i]!.release();
     return l.length;
+  }
+
+  /** Unregister every entry of `dev` without releasing them; oldest first. The driver core merges them into its own release order. */
+  takeAll(dev: DevresDevice): DevresEntry[] {
+    const l = this.lists.get(dev) ?? [];
+    this.lists.delete(dev);
+    return l;
   }
 
   /** Entries of `dev` (oldest first), for tests and leak listings. */

@@ -1,4 +1,4 @@
-/** Interrupts and unbind on the default board: devm_request_irq is freed before other managed resources; a request_irq never freed is reported. */
+/** Interrupts and unbind on the default board: devm_request_irq is released in the one devres order (newest first, interleaved with every other managed resource); a request_irq never freed is reported. */
 import { describe, expect, it } from 'vitest';
 import { bootBoard, DEFAULT_DT_BOARD } from '../../../src/board/board.js';
 import { devm_add_action, devm_kzalloc } from '../../../src/kernel/api/devres.js';
@@ -14,28 +14,44 @@ function gianfarLike(probe: NonNullable<PlatformDriver['probe']>, remove?: NonNu
 }
 
 describe('interrupts at unbind', () => {
-  it('devm_request_irq lines are freed at unbind, before the other managed resources', () => {
+  /** Probe a toy gianfar that registers `steps` in order; unbind it and return what the actions saw. */
+  function unbindOrder(steps: readonly ('irq' | 'action' | 'kzalloc')[]): { order: string[]; leaks: readonly unknown[]; actionsAfter: number } {
     const b = bootBoard(DEFAULT_DT_BOARD);
     const order: string[] = [];
+    let irq = 0;
     b.run(() =>
       platform_driver_register(
         gianfarLike((pdev) => {
           if (pdev.name !== 'ffe24000.ethernet') return -19;
           const priv = { name: 'priv' };
-          devm_kzalloc(pdev.dev, 64, GFP_KERNEL);
-          devm_add_action(pdev.dev, () => order.push(`action (irq requested: ${b.kernel.irq.descs.get(platform_get_irq(pdev, 0))!.actions.length})`), null);
-          const ret = devm_request_irq(pdev.dev, platform_get_irq(pdev, 0), () => IRQ_HANDLED, 0, 'eth0_g0_tx', priv);
+          irq = platform_get_irq(pdev, 0);
+          let n = 0;
+          for (const step of steps) {
+            if (step === 'kzalloc') devm_kzalloc(pdev.dev, 64, GFP_KERNEL);
+            else if (step === 'action') {
+              const tag = `action ${++n}`;
+              devm_add_action(pdev.dev, () => order.push(`${tag} (irq requested: ${b.kernel.irq.descs.get(irq)!.actions.length})`), null);
+            } else {
+              const ret = devm_request_irq(pdev.dev, irq, () => IRQ_HANDLED, 0, 'eth0_g0_tx', priv);
+              if (ret) return ret;
+            }
+          }
           platform_set_drvdata(pdev, priv);
-          return ret;
+          return 0;
         }),
       ),
     );
-    const tx = b.platform.device('ffe24000.ethernet')!.irqs[0]!.virq;
-    expect(b.kernel.irq.descs.get(tx)!.actions.map((a) => a.name)).toEqual(['eth0_g0_tx']);
+    expect(b.kernel.irq.descs.get(irq)!.actions.map((a) => a.name)).toEqual(['eth0_g0_tx']);
     const { leaks } = b.platform.unbind('ffe24000.ethernet');
-    expect(leaks).toEqual([]);
-    expect(order).toEqual(['action (irq requested: 0)']);
-    expect(b.kernel.irq.descs.get(tx)!.actions).toEqual([]);
+    return { order, leaks, actionsAfter: b.kernel.irq.descs.get(irq)!.actions.length };
+  }
+
+  it('a devm_request_irq made after the other managed resources is released first', () => {
+    expect(unbindOrder(['kzalloc', 'action', 'irq'])).toEqual({ order: ['action 1 (irq requested: 0)'], leaks: [], actionsAfter: 0 });
+  });
+
+  it('a devm_request_irq made before a resource its handler uses is still requested while that resource is released (newest first, as Linux)', () => {
+    expect(unbindOrder(['action', 'irq', 'action'])).toEqual({ order: ['action 2 (irq requested: 1)', 'action 1 (irq requested: 0)'], leaks: [], actionsAfter: 0 });
   });
 
   it('a request_irq without free_irq in remove is reported at unbind; with free_irq it is not', () => {
