@@ -5,13 +5,13 @@
  * what has a hardware model, and what is left without a driver.
  */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { formatDeviceList } from '../board/assembly/listing.js';
 import { bootDts } from '../board/assembly/load.js';
 import { shippedBoard } from '../board/assembly/spec-file.js';
 import { DtsError } from '../board/dts/index.js';
 import { platform_driver_register } from '../kernel/api/platform.js';
 import { gfar_driver } from '../../drivers/gianfar/gianfar.js';
+import { integer, seedOption } from './options.js';
 
 /** Options of {@link runBoot}. */
 export interface BootRunOptions {
@@ -60,13 +60,6 @@ export function runBoot(file: string | undefined, opts: BootRunOptions = {}): Bo
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-function positive(name: string) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) === 0) throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}"`);
-    return Number(v);
-  };
-}
-
 /** Adds `boot [file] [-I dir]… [-D name[=value]]… [--seed n] [--ram MiB] [--coherent | --non-coherent] [--bootargs words]` to `program`. */
 export function registerBootCommand(program: Command): Command {
   return program
@@ -75,8 +68,8 @@ export function registerBootCommand(program: Command): Command {
     .argument('[file]', 'the .dts file')
     .option('-I, --include <dir>', 'add an include directory, searched in order (repeatable)', collect)
     .option('-D, --define <name[=value]>', 'predefine a preprocessor macro (repeatable)', collect)
-    .option('--seed <n>', 'seed for everything random', positive('--seed'))
-    .option('--ram <MiB>', 'RAM when the tree leaves /memory to the boot loader', positive('--ram'))
+    .option('--seed <n>', 'seed for everything random', seedOption)
+    .option('--ram <MiB>', 'RAM when the tree leaves /memory to the boot loader', integer('--ram', 1))
     .option('--coherent', 'force DMA coherence on')
     .option('--non-coherent', 'force DMA coherence off')
     .option('--bootargs <words>', 'extra kernel command-line words (appended to chosen/bootargs)')

@@ -13,14 +13,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PlatformDriver } from '../kernel/driver/platform-device.js';
 import { runDmaDemo } from './dma-demo.js';
+import { integer, seedOption, writableFile } from './options.js';
 import { GFAR_BUG_NAMES, runNic, type GfarBug } from './nic-run.js';
-
-function integer(name: string) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a non-negative integer, got "${v}"`);
-    return Number(v);
-  };
-}
 
 /** Parse one `--bug` name, collecting repeats. */
 function bugName(value: string, previous: GfarBug[]): GfarBug[] {
@@ -36,10 +30,10 @@ export function buildProgram(): Command {
     .command('run', { isDefault: true })
     .description('boot the default board, bind the reference gianfar driver, ping it from a peer on the wire, and report')
     .option('--frames <n>', 'ICMP echo requests the peer sends', integer('--frames'), 2000)
-    .option('--seed <n>', 'seed for everything random', integer('--seed'), 1)
+    .option('--seed <n>', 'seed for everything random', seedOption, 1)
     .option('--coherent', "use the default board's coherent twin", false)
     .option('--strict', 'exit non-zero when anything was reported, leaked or lost', false)
-    .option('--pcap <file>', 'write the wire traffic to a libpcap file')
+    .option('--pcap <file>', 'write the wire traffic to a libpcap file', writableFile('--pcap'))
     .option('--driver <module>', 'your own Ethernet driver: a TypeScript module exporting a platform_driver (as `driver`, default, or its only one under any name) matching gianfar / fsl,etsec2')
     .option('--bug <name>', `switch on a bug in the reference driver to watch it caught (repeatable): ${[...GFAR_BUG_NAMES.keys()].join(', ')}`, bugName, [] as GfarBug[])
     .action(async (opts: { frames: number; seed: number; coherent: boolean; strict: boolean; pcap?: string; driver?: string; bug: GfarBug[] }) => {
@@ -59,7 +53,7 @@ export function buildProgram(): Command {
   program
     .command('dma-demo')
     .description("show what the non-coherent cache does to DMA'd data, with and without the right syncs")
-    .option('--seed <n>', 'seed for everything random', integer('--seed'), 1)
+    .option('--seed <n>', 'seed for everything random', seedOption, 1)
     .option('--coherent', "use the default board's coherent twin", false)
     .option('--strict', 'exit non-zero when anything was reported or corrupted', false)
     .action((opts: { seed: number; coherent: boolean; strict: boolean }) => {
