@@ -114,7 +114,11 @@ export function specFromTree(tree: DtTree, opts: SpecOptions = {}): SpecFromTree
   const said = treeCoherence(soc);
   const coherent = opts.coherent ?? said ?? false;
   if (opts.coherent !== undefined) notes.push(`driverlab: DMA coherence forced ${opts.coherent ? 'on' : 'off'} (knob: coherent)`);
-  else if (said === undefined) notes.push(`driverlab: no dma-coherent/dma-noncoherent on ${soc.path}: devices are non-coherent (driverlab's default; real MPC85xx parts snoop)`);
+  else if (said === undefined) {
+    // Linux takes 85xx coherence from Kconfig, not the tree, so such trees never say; 4xx/8xx really are non-coherent.
+    const freescale = [soc, ...soc.children].some((n) => compatibles(n).some((c) => c.startsWith('fsl,')));
+    notes.push(`driverlab: no dma-coherent/dma-noncoherent on ${soc.path}: devices are non-coherent (driverlab's default${freescale ? '; real MPC85xx parts snoop' : ''})`);
+  }
   else notes.push(`driverlab: ${soc.path} is ${said ? 'dma-coherent: bus masters are snooped' : 'dma-noncoherent: nothing snoops the L1 data cache'}`);
   const chosen = root.children.find((c) => c.name === 'chosen');
   const ba = chosen ? findProp(chosen, 'bootargs') : undefined;
