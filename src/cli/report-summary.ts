@@ -26,7 +26,9 @@ export function summariseReports(reports: readonly Report[]): string[] {
   if (groups.size < reports.length) out[0] += ` (${groups.size} distinct; each shown once, first occurrence)`;
   for (const { first, count } of groups.values()) {
     out.push('');
-    out.push(`  ${first.id}${first.device ? ` (${first.device})` : ''}${siteOf(first)}: ${count} time${count === 1 ? '' : 's'}, first at ${(first.time / 1e6).toFixed(3)} ms`);
+    // A device access has no driver line: the CPU was merely somewhere (the report's Mapped/Unmapped at name the driver code).
+    const site = first.id.startsWith('dma.device-') ? siteOf(first).replace(/^ at /, ' while the CPU was at ') : siteOf(first);
+    out.push(`  ${first.id}${first.device ? ` (${first.device})` : ''}${site}: ${count} time${count === 1 ? '' : 's'}, first at ${(first.time / 1e6).toFixed(3)} ms`);
     for (const line of first.text.split('\n')) out.push(`    ${line}`);
   }
   return out;

@@ -46,6 +46,12 @@ describe('summariseReports', () => {
     ]);
   });
 
+  it('labels the CPU frame of a device access as where the CPU was, not as the bug site', () => {
+    expect(summariseReports([report('dma.device-access-unmapped', 'dev0', 0, 'drv_poll')])[2]).toBe(
+      '  dma.device-access-unmapped (dev0) while the CPU was at drv_poll (drivers/d.ts:42): 1 time, first at 0.000 ms',
+    );
+  });
+
   it('does not claim grouping when every report is distinct', () => {
     expect(summariseReports([report('dma.a', 'dev0', 0)])[0]).toBe('Reports: 1');
   });

@@ -48,6 +48,8 @@ describe('reference driver with a known bug switched on', () => {
       const r = withBug('txUnmapEarly', () => runNic({ frames: 20, seed: 1, coherent }));
       expect(ids(r)).toEqual(['dma.device-access-unmapped']);
       expect(r.board.reports[0]!.text).toMatch(/and unmapped before the device used them: DMA to unmapped/);
+      // The report points at the early unmap in gfar_start_xmit, where the fix goes.
+      expect(r.board.reports[0]!.text).toMatch(/DMA-API: Unmapped at:\n gfar_start_xmit\+0x[0-9a-f]+\/0x[0-9a-f]+ \(drivers\/gianfar\/gianfar\.ts:\d+\)/);
     });
   }
 

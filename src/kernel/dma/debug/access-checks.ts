@@ -13,7 +13,8 @@ import type { Device } from '../../device.js';
 import { describeSymptom, type Symptom } from '../../symptoms.js';
 import { DMA_FROM_DEVICE, DMA_TO_DEVICE, dirName, hex16, hex8 } from '../types.js';
 import type { DmaEntry, DmaEntryTable } from './entries.js';
-import type { DmaReporter } from './report.js';
+import { unmappedAt, type DmaReporter } from './report.js';
+import type { LazyStack } from '../../report/stack.js';
 
 const DMA_BITS = WATCH_DMA_DEVICE | WATCH_DMA_CPU | WATCH_DMA_EDGE;
 
@@ -25,8 +26,8 @@ export class DmaAccessChecks {
   private pendingSymptom: Symptom | null = null;
   /** Entries already reported for a CPU access in their current ownership period. */
   private readonly reportedThisPeriod = new WeakSet<DmaEntry>();
-  /** Recently removed entries, to say "unmapped at" for late device accesses. */
-  private readonly recent: DmaEntry[] = [];
+  /** Recently removed entries with where they were unmapped, to say "Unmapped at:" for late device accesses. */
+  private readonly recent: { readonly e: DmaEntry; readonly unmappedAt: LazyStack | null }[] = [];
 
   constructor(
     private readonly table: DmaEntryTable,
@@ -54,10 +55,10 @@ export class DmaAccessChecks {
     this.refreshWatch(e.pa, e.size);
   }
 
-  /** A mapping is gone: recompute the lines it covered from what is still mapped there. */
-  removed(e: DmaEntry): void {
+  /** A mapping is gone: recompute the lines it covered from what is still mapped there. `unmappedAt` is the unmap's stack, when stacks are recorded. */
+  removed(e: DmaEntry, unmappedAt: LazyStack | null = null): void {
     this.refreshWatch(e.pa, e.size);
-    this.recent.push(e);
+    this.recent.push({ e, unmappedAt });
     if (this.recent.length > 64) this.recent.shift();
   }
 
@@ -250,7 +251,17 @@ export class DmaAccessChecks {
     }
     const what = `${write ? 'wrote' : 'read'} ${len} byte(s) at phys ${hex8(pa)}`;
     if (!hit || covered < len) {
-      const gone = this.recent.find((e) => e.dev === dev && pa < e.devPa + e.size && e.devPa < pa + len);
+      let goneAt: LazyStack | null = null;
+      let gone: DmaEntry | null = null;
+      // The newest unmapped entry the access falls in: the buffer most likely handed out last.
+      for (let i = this.recent.length - 1; i >= 0; i--) {
+        const r = this.recent[i]!;
+        if (r.e.dev === dev && pa < r.e.devPa + r.e.size && r.e.devPa < pa + len) {
+          gone = r.e;
+          goneAt = r.unmappedAt;
+          break;
+        }
+      }
       this.out.check(
         'dma.device-access-unmapped',
         'check',
@@ -261,8 +272,9 @@ export class DmaAccessChecks {
             ? `Those bytes were mapped (handle ${hex16(gone.dmaAddr)}, ${gone.size} bytes, ${dirName(gone.dir)}) and unmapped before the device used them: DMA to unmapped (possibly reused or freed) memory.`
             : 'The device was given an address that no dma_map_*() or dma_alloc_coherent() of this device returned.',
         ],
-        gone ?? null,
+        gone,
         { pa, len, write },
+        unmappedAt(goneAt),
       );
       return;
     }

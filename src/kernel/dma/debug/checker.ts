@@ -4,6 +4,7 @@
  * ({@link DmaAccessChecks}). `dma_debug=off` gives the no-op {@link NULL_DMA_CHECKER}: the mapping
  * code never tests a flag, it calls whichever checker it was given.
  */
+import { captureStackLazy } from '../../report/stack.js';
 import type { BusMasterPort } from '../../../hw/bus.js';
 import type { Machine } from '../../../hw/machine.js';
 import type { Device } from '../../device.js';
@@ -115,7 +116,8 @@ export class DmaChecker implements DmaCheckerHooks {
       if (e) this.access.unmapInFlight(e, fn);
     }
     const removed = this.apiOn ? this.api.unmap(dev, addr, size, dir, type, opts) : this.silentRemove(dev, addr, size, dir, type, opts.sgNents ?? 0);
-    if (removed && this.accessOn) this.access.removed(removed);
+    // Where it was unmapped, for a device access that comes after (the bug is usually at this line).
+    if (removed && this.accessOn) this.access.removed(removed, this.api.recordStacks ? captureStackLazy({ userFirst: true, limit: 8 }) : null);
   }
 
   sync(dev: Device, addr: number, size: number, dir: number, toCpu: boolean, sgNents?: number): void {

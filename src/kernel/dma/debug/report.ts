@@ -8,6 +8,10 @@ import { kernelFrame, symbolize } from '../../report/symbols.js';
 import type { Report, ReportKind } from '../../report/types.js';
 import type { Device } from '../../device.js';
 import type { DmaEntry } from './entries.js';
+import type { LazyStack } from '../../report/stack.js';
+
+const DEVICE_CHECK = 'dma.device-';
+const DEVICE_TRACE_NOTE = 'The device made this access; the call trace is only where the CPU happened to be (the driver code involved is under "Mapped at:").';
 
 /** The checker's voice. */
 export class DmaReporter {
@@ -41,7 +45,7 @@ export class DmaReporter {
   }
 
   /** A sandbox check beyond dma-debug, worded like the kernel, with the mapping's stack when known. */
-  check(id: string, kind: ReportKind, dev: Device | null, msg: string, body: readonly string[], entry: DmaEntry | null, details: Record<string, unknown> = {}): Report | null {
+  check(id: string, kind: ReportKind, dev: Device | null, msg: string, body: readonly string[], entry: DmaEntry | null, details: Record<string, unknown> = {}, extraAfter: readonly string[] = []): Report | null {
     this.errorCount++;
     if (this.driverFilter !== null && dev?.driverName !== this.driverFilter) return null;
     const prefix = dev ? `DMA-API: ${dev.driverString} ${dev.name}: ` : 'DMA-API: ';
@@ -49,9 +53,10 @@ export class DmaReporter {
       kind,
       id,
       title: prefix + msg,
-      body,
+      // A device access has no driver line of its own: say what the trace below is, so nobody hunts the bug there.
+      body: id.startsWith(DEVICE_CHECK) ? [...body, DEVICE_TRACE_NOTE] : body,
       ...(dev ? { driver: dev.driverString, device: dev.name } : {}),
-      after: entry ? mappedAt(entry) : [],
+      after: [...(entry ? mappedAt(entry) : []), ...extraAfter],
       details: { ...details, ...(entry ? { entry: entrySummary(entry) } : {}) },
     });
   }
@@ -66,6 +71,12 @@ export class DmaReporter {
 export function mappedAt(e: DmaEntry): string[] {
   if (!e.stack) return ['DMA-API: Mapped at:', ' (stack not recorded)'];
   return ['DMA-API: Mapped at:', ...e.stack.frames.slice(0, 5).map((f) => ' ' + symbolize(f))];
+}
+
+/** `DMA-API: Unmapped at:` and the stack of the unmap, one symbol a line (a sandbox addition: dma-debug forgets unmapped entries). */
+export function unmappedAt(stack: LazyStack | null): string[] {
+  if (!stack) return [];
+  return ['DMA-API: Unmapped at:', ...stack.frames.slice(0, 5).map((f) => ' ' + symbolize(f))];
 }
 
 /** The entry as plain data for report details. */
