@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import type { PlatformDriver } from '../kernel/driver/platform-device.js';
 import { runDmaDemo } from './dma-demo.js';
 import { integer, seedOption, writableFile } from './options.js';
+import { parseSeedRange, sweepSeeds, type SeedRange } from './seed-sweep.js';
 import { GFAR_BUG_NAMES, runNic, type GfarBug } from './nic-run.js';
 
 /** Parse one `--bug` name, collecting repeats. */
@@ -36,9 +37,18 @@ export function buildProgram(): Command {
     .option('--pcap <file>', 'write the wire traffic to a libpcap file', writableFile('--pcap'))
     .option('--driver <module>', 'your own Ethernet driver: a TypeScript module exporting a platform_driver (as `driver`, default, or its only one under any name) matching gianfar / fsl,etsec2')
     .option('--bug <name>', `switch on a bug in the reference driver to watch it caught (repeatable): ${[...GFAR_BUG_NAMES.keys()].join(', ')}`, bugName, [] as GfarBug[])
-    .action(async (opts: { frames: number; seed: number; coherent: boolean; strict: boolean; pcap?: string; driver?: string; bug: GfarBug[] }) => {
+    .option('--seeds <A..B>', 'run once per seed in the range, one line each, to find the seeds a race shows on', parseSeedRange)
+    .action(async (opts: { frames: number; seed: number; coherent: boolean; strict: boolean; pcap?: string; driver?: string; bug: GfarBug[]; seeds?: SeedRange }, cmd: Command) => {
       if (opts.driver && opts.bug.length) throw new InvalidArgumentError('--bug switches bugs in the reference driver; it cannot be combined with --driver');
       const driver = opts.driver ? await loadDriver(opts.driver) : undefined;
+      if (opts.seeds) {
+        if (cmd.getOptionValueSource('seed') === 'cli') throw new InvalidArgumentError('--seeds runs a range of seeds; it cannot be combined with --seed');
+        if (opts.pcap) throw new InvalidArgumentError('--pcap records one run; replay a seed with --seed N --pcap FILE');
+        const sweep = sweepSeeds(opts.seeds, { frames: opts.frames, coherent: opts.coherent, bugs: opts.bug, ...(driver ? { driver } : {}) });
+        for (const line of sweep.lines) console.log(line);
+        if (opts.strict && sweep.failing.length) process.exitCode = 1;
+        return;
+      }
       const r = runNic({ frames: opts.frames, seed: opts.seed, coherent: opts.coherent, pcap: opts.pcap !== undefined, bugs: opts.bug, ...(driver ? { driver } : {}) });
       for (const line of r.lines) console.log(line);
       if (opts.pcap && r.pcap) {
