@@ -56,6 +56,8 @@ interface TxSlot {
   skb: SkBuff | null;
   dma: number;
   len: number;
+  /** The buffer is still mapped (false only after the txUnmapEarly bug unmapped it at once). */
+  mapped: boolean;
 }
 
 interface RxSlot {
@@ -243,7 +245,7 @@ function gfar_alloc_skb_resources(p: GfarPriv): number {
   p.rxBase = va + TX_RING_SIZE * BD_SIZE;
   p.tx = [];
   for (let i = 0; i < TX_RING_SIZE; i++) {
-    p.tx.push({ skb: null, dma: 0, len: 0 });
+    p.tx.push({ skb: null, dma: 0, len: 0, mapped: false });
     Bd.bufPtr.set(txBd(p, i), 0);
     Bd.lstatus.set(txBd(p, i), i === TX_RING_SIZE - 1 ? R.TXBD_WRAP << 16 : 0);
   }
@@ -271,7 +273,7 @@ function gfar_alloc_skb_resources(p: GfarPriv): number {
 function gfar_free_skb_resources(p: GfarPriv): void {
   for (const s of p.tx) {
     if (!s.skb) continue;
-    if (s.len) dma_unmap_single(p.dev, s.dma, s.len, DMA_TO_DEVICE);
+    if (s.mapped) dma_unmap_single(p.dev, s.dma, s.len, DMA_TO_DEVICE);
     dev_kfree_skb_any(s.skb);
     s.skb = null;
     p.stats.tx_dropped++; // never sent
@@ -316,7 +318,7 @@ function gfar_start_xmit(skb: SkBuff, ndev: NetDevice): number {
     Bd.lstatus.set(bd, lstatus);
   }
   dma_wmb();
-  p.tx[i] = { skb, dma, len };
+  p.tx[i] = { skb, dma, len, mapped: true };
   p.curTx = (i + 1) % TX_RING_SIZE;
   const flags = spin_lock_irqsave(p.txLock);
   p.numTxBdFree--;
@@ -327,7 +329,7 @@ function gfar_start_xmit(skb: SkBuff, ndev: NetDevice): number {
   gfar_write(p, R.TSTAT, R.TSTAT_CLEAR_THALT);
   if (gfar_bugs.txUnmapEarly) {
     dma_unmap_single(p.dev, dma, len, DMA_TO_DEVICE);
-    p.tx[i]!.len = 0; // already unmapped
+    p.tx[i]!.mapped = false;
   }
   return NETDEV_TX_OK;
 }
@@ -343,7 +345,8 @@ function gfar_clean_tx_ring(p: GfarPriv, budget: number): number {
     dma_rmb();
     const s = p.tx[i]!;
     if (!s.skb) break;
-    if (s.len) dma_unmap_single(p.dev, s.dma, s.len, DMA_TO_DEVICE);
+    if (s.mapped) dma_unmap_single(p.dev, s.dma, s.len, DMA_TO_DEVICE);
+    s.mapped = false;
     p.stats.tx_packets++;
     p.stats.tx_bytes += s.len;
     napi_consume_skb(s.skb, budget);
