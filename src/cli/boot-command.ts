@@ -11,7 +11,7 @@ import { shippedBoard } from '../board/assembly/spec-file.js';
 import { DtsError } from '../board/dts/index.js';
 import { platform_driver_register } from '../kernel/api/platform.js';
 import { gfar_driver } from '../../drivers/gianfar/gianfar.js';
-import { integer, seedOption } from './options.js';
+import { collect, integer, seedOption } from './options.js';
 
 /** Options of {@link runBoot}. */
 export interface BootRunOptions {
@@ -57,8 +57,6 @@ export function runBoot(file: string | undefined, opts: BootRunOptions = {}): Bo
     throw e;
   }
 }
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Adds `boot [file] [-I dir]… [-D name[=value]]… [--seed n] [--ram MiB] [--coherent | --non-coherent] [--bootargs words]` to `program`. */
 export function registerBootCommand(program: Command): Command {

@@ -5,6 +5,7 @@
 
 import type { Command } from 'commander';
 import { DtsError, parseDtsFile, printDts } from '../board/dts/index.js';
+import { collect } from './options.js';
 
 /** What one `dts` run printed and its exit code. */
 export interface DtsRunResult {
@@ -39,8 +40,6 @@ function parseDefines(specs: readonly string[]): Record<string, string> {
   }
   return defines;
 }
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /**
  * Adds `dts <file> [-I dir]… [-D name[=value]]…` to `program`. Output goes through the program's

@@ -30,3 +30,6 @@ export function writableFile(option: string): (file: string) => string {
     return file;
   };
 }
+
+/** A parser for a repeatable option: collects every value given, in order. */
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
