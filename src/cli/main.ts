@@ -11,6 +11,8 @@ import { registerBootCommand } from './boot-command.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import { RigBindError } from '../testing/nic-rig.js';
 import type { PlatformDriver } from '../kernel/driver/platform-device.js';
 import { runDmaDemo } from './dma-demo.js';
 import { integer, seedOption, writableFile } from './options.js';
@@ -92,12 +94,17 @@ const DRIVER_SHAPE = '({ probe, remove, driver: { name, of_match_table } })';
  */
 export async function loadDriver(file: string): Promise<PlatformDriver> {
   const url = pathToFileURL(resolve(file)).href;
-  let mod: Record<string, unknown>;
+  let loaded: Record<string, unknown>;
   try {
-    mod = (await import(url)) as Record<string, unknown>;
+    // tsx's loader, so a TypeScript driver outside this package (no `"type": "module"` around it) loads too.
+    loaded = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
   } catch (e) {
     throw new InvalidArgumentError(`--driver ${file}: cannot load it: ${e instanceof Error ? e.message : String(e)}`);
   }
+  // Such a file loads as CommonJS: its exports arrive wrapped in `default`.
+  const d = loaded['default'];
+  const wrapped = d !== null && typeof d === 'object' && !isPlatformDriver(d) && Object.keys(loaded).every((k) => k === 'default' || k in d);
+  const mod = (wrapped ? d : loaded) as Record<string, unknown>;
   for (const name of ['driver', 'default']) {
     if (!(name in mod)) continue;
     if (isPlatformDriver(mod[name])) return mod[name];
@@ -118,6 +125,14 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   } catch (e) {
     if (e instanceof InvalidArgumentError) {
       console.error(`error: ${e.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    if (e instanceof RigBindError) {
+      // The driver did not come up: say why, with the end of the boot log where the driver spoke.
+      console.error(`error: ${e.message}`);
+      console.error('last kernel messages:');
+      for (const l of e.dmesg.trimEnd().split('\n').slice(-12)) console.error(`  ${l}`);
       process.exitCode = 1;
       return;
     }

@@ -10,6 +10,8 @@ import { Link, type LinkOptions } from '../hw/net/link.js';
 import { TrafficEndpoint } from '../hw/net/endpoint.js';
 import { platform_driver_register } from '../kernel/api/platform.js';
 import { driverCore } from '../kernel/driver/core.js';
+import { errname } from '../kernel/driver/errno.js';
+import { compatibles } from '../kernel/driver/of-node.js';
 import type { PlatformDriver } from '../kernel/driver/platform-device.js';
 import type { UnbindResult } from '../kernel/driver/platform-bus.js';
 import { dev_close, dev_open } from '../kernel/net/api.js';
@@ -64,6 +66,35 @@ const DEFAULT_IP = Uint8Array.of(192, 168, 1, 1);
 const DEFAULT_PEER_IP = Uint8Array.of(192, 168, 1, 2);
 const DEFAULT_PEER_MAC = Uint8Array.of(0x02, 0x00, 0x00, 0x00, 0xee, 0x01);
 
+/** The driver did not come up as eth0 on the rig's eTSEC; `message` says why, `dmesg` holds the boot log. */
+export class RigBindError extends Error {
+  constructor(
+    message: string,
+    /** The board's kernel log up to the failure. */
+    readonly dmesg: string,
+  ) {
+    super(message);
+    this.name = 'RigBindError';
+  }
+}
+
+/** Why registering `driver` left no eth0 on `name`, in the driver core's terms. */
+function whyNotBound(board: Board, driver: PlatformDriver, name: string | undefined, reg: ReturnType<Board['run']>): string {
+  if (!reg.ok) return `platform_driver_register oopsed:\n${reg.oops.text}`;
+  if (reg.value !== 0) return `platform_driver_register returned ${errname(reg.value as number)}`;
+  if (name === undefined) return 'the board has no eTSEC';
+  const pdev = board.platform.device(name);
+  if (!pdev) return `no platform device ${name}`;
+  const b = board.platform.binding(pdev);
+  if (b.state === 'bound' && b.driver !== driver) return `it is bound to ${b.driver?.driver.name ?? 'another driver'}`;
+  if (b.state === 'bound') return 'probe returned 0 but registered no net_device named eth0 (alloc_etherdev + register_netdev)';
+  if (b.oops) return `probe oopsed:\n${b.oops.text}`;
+  if (b.lastDriver === driver.driver.name) return `probe returned ${errname(b.error)}${b.state === 'deferred' ? ' (deferred)' : ''}`;
+  const compat = (driver.driver.of_match_table ?? []).map((m) => m.compatible).filter(Boolean).join(', ');
+  const has = pdev.of_node ? compatibles(pdev.of_node).join(', ') : '';
+  return `its of_match_table (${compat || 'empty'}) does not match the device (compatible: ${has || 'none'})`;
+}
+
 /** Build the fixture: boot, register the driver, cable a peer to the first eTSEC. Throws a clear error when the driver does not bind. */
 export function nicRig(opts: NicRigOptions = {}): NicRig {
   const { driver: drv, spec, coherent, nicName, ip, peerIp, peerMac, link: linkOpts, ...knobs } = opts;
@@ -75,8 +106,7 @@ export function nicRig(opts: NicRigOptions = {}): NicRig {
   const nic = name === undefined ? undefined : nics.get(name);
   const ndev = board.kernel.net.devices.get('eth0');
   if (!reg.ok || reg.value !== 0 || !nic || !ndev || name === undefined) {
-    const why = !reg.ok ? reg.oops.text : `platform_driver_register returned ${reg.value}`;
-    throw new Error(`${driver.driver.name} did not bind ${name ?? 'an eTSEC'} as eth0 (${why}):\n${board.dmesg()}`);
+    throw new RigBindError(`${driver.driver.name} did not bind ${name ?? 'an eTSEC'} as eth0: ${whyNotBound(board, driver, name, reg)}`, board.dmesg());
   }
   const addr = ip ?? DEFAULT_IP;
   const pip = peerIp ?? DEFAULT_PEER_IP;

@@ -1,0 +1,61 @@
+/** `--driver FILE` with a driver written outside this package, and drivers that do not come up as eth0. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadDriver, main } from '../../src/cli/main.js';
+import { nicRig, RigBindError } from '../../src/testing/nic-rig.js';
+import type { PlatformDriver } from '../../src/kernel/driver/platform-device.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'driverlab-drivers-'));
+function driverFile(name: string, body: string): string {
+  const f = join(dir, name);
+  writeFileSync(f, body);
+  return f;
+}
+const toy = (name: string, probe: string, compatible = 'gianfar') => `{ probe: ${probe}, driver: { name: '${name}', of_match_table: [{ compatible: '${compatible}' }] } }`;
+
+describe('a driver module outside the package (no "type": "module" around it)', () => {
+  it('loads as a named `driver` export and as a default export', async () => {
+    expect((await loadDriver(driverFile('named.ts', `export const driver = ${toy('named', '() => 0')};\n`))).driver.name).toBe('named');
+    expect((await loadDriver(driverFile('default.ts', `const d = ${toy('dflt', '() => 0')};\nexport default d;\n`))).driver.name).toBe('dflt');
+    expect((await loadDriver(driverFile('own-name.ts', `export const my_driver = ${toy('own', '() => 0')};\nexport const RING = 64;\n`))).driver.name).toBe('own');
+  });
+});
+
+describe('a driver that does not come up as eth0 is told why', () => {
+  const rigWith = (driver: PlatformDriver): string => {
+    try {
+      nicRig({ driver });
+    } catch (e) {
+      expect(e).toBeInstanceOf(RigBindError);
+      expect((e as RigBindError).dmesg).toContain('Linux version');
+      return (e as Error).message;
+    }
+    throw new Error('nicRig bound it');
+  };
+  const drv = (name: string, probe: NonNullable<PlatformDriver['probe']>, compatible = 'gianfar'): PlatformDriver => ({ probe, driver: { name, of_match_table: [{ compatible }] } });
+
+  it('no match, a failing probe, a probe that registers no net_device', () => {
+    expect(rigWith(drv('nomatch', () => 0, 'acme,nic'))).toBe('nomatch did not bind ffe24000.ethernet as eth0: its of_match_table (acme,nic) does not match the device (compatible: gianfar)');
+    expect(rigWith(drv('failer', () => -12))).toBe('failer did not bind ffe24000.ethernet as eth0: probe returned -ENOMEM');
+    expect(rigWith(drv('lazy', () => 0))).toBe('lazy did not bind ffe24000.ethernet as eth0: probe returned 0 but registered no net_device named eth0 (alloc_etherdev + register_netdev)');
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+    process.exitCode = 0;
+  });
+
+  it('the CLI prints the reason and the end of the kernel log, and exits 1 (no JavaScript stack)', async () => {
+    const err: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((s: unknown) => void err.push(String(s)));
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    await main(['node', 'driverlab', 'run', '--frames', '1', '--driver', driverFile('failer.ts', `export const driver = ${toy('failer', '() => -12')};\n`)]);
+    expect(process.exitCode).toBe(1);
+    expect(err[0]).toBe('error: failer did not bind ffe24000.ethernet as eth0: probe returned -ENOMEM');
+    expect(err[1]).toBe('last kernel messages:');
+    expect(err.join('\n')).toContain('failer ffe24000.ethernet: probe with driver failer failed with error -12');
+    expect(err.join('\n')).not.toMatch(/\n\s+at /);
+  });
+});
