@@ -11,7 +11,6 @@ import { registerBootCommand } from './boot-command.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { RigBindError } from '../testing/nic-rig.js';
 import type { PlatformDriver } from '../kernel/driver/platform-device.js';
 import { runDmaDemo } from './dma-demo.js';
@@ -96,12 +95,13 @@ export async function loadDriver(file: string): Promise<PlatformDriver> {
   const url = pathToFileURL(resolve(file)).href;
   let loaded: Record<string, unknown>;
   try {
-    // tsx's loader, so a TypeScript driver outside this package (no `"type": "module"` around it) loads too.
-    loaded = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    // A plain import, so the driver shares this process's driverlab modules (and so its board).
+    loaded = (await import(url)) as Record<string, unknown>;
   } catch (e) {
-    throw new InvalidArgumentError(`--driver ${file}: cannot load it: ${e instanceof Error ? e.message : String(e)}`);
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new InvalidArgumentError(`--driver ${file}: cannot load it: ${msg.split('\n')[0]}`);
   }
-  // Such a file loads as CommonJS: its exports arrive wrapped in `default`.
+  // A CommonJS-loaded module's exports arrive wrapped in `default`.
   const d = loaded['default'];
   const wrapped = d !== null && typeof d === 'object' && !isPlatformDriver(d) && Object.keys(loaded).every((k) => k === 'default' || k in d);
   const mod = (wrapped ? d : loaded) as Record<string, unknown>;

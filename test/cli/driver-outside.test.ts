@@ -1,4 +1,5 @@
 /** `--driver FILE` with a driver written outside this package, and drivers that do not come up as eth0. */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +17,17 @@ function driverFile(name: string, body: string): string {
 const toy = (name: string, probe: string, compatible = 'gianfar') => `{ probe: ${probe}, driver: { name: '${name}', of_match_table: [{ compatible: '${compatible}' }] } }`;
 
 describe('a driver module outside the package (no "type": "module" around it)', () => {
-  it('loads as a named `driver` export and as a default export', async () => {
-    expect((await loadDriver(driverFile('named.ts', `export const driver = ${toy('named', '() => 0')};\n`))).driver.name).toBe('named');
-    expect((await loadDriver(driverFile('default.ts', `const d = ${toy('dflt', '() => 0')};\nexport default d;\n`))).driver.name).toBe('dflt');
-    expect((await loadDriver(driverFile('own-name.ts', `export const my_driver = ${toy('own', '() => 0')};\nexport const RING = 64;\n`))).driver.name).toBe('own');
+  it('loads as .mts, by a `driver` export, a default export, or its one platform_driver', async () => {
+    expect((await loadDriver(driverFile('named.mts', `export const driver = ${toy('named', '() => 0')};\n`))).driver.name).toBe('named');
+    expect((await loadDriver(driverFile('default.mts', `const d = ${toy('dflt', '() => 0')};\nexport default d;\n`))).driver.name).toBe('dflt');
+    expect((await loadDriver(driverFile('own-name.mts', `export const my_driver = ${toy('own', '() => 0')};\nexport const RING = 64;\n`))).driver.name).toBe('own');
+  });
+
+  it('as a plain .ts file (taken for CommonJS there), through the installed `driverlab` command', () => {
+    const f = driverFile('plain.ts', `export const driver = ${toy('plain', '() => -12')};\n`);
+    const r = spawnSync(process.execPath, ['bin/driverlab.mjs', 'run', '--frames', '1', '--driver', f], { encoding: 'utf8' });
+    expect(r.stderr.split('\n')[0]).toBe('error: plain did not bind ffe24000.ethernet as eth0: probe returned -ENOMEM');
+    expect(r.status).toBe(1);
   });
 });
 
@@ -51,7 +59,7 @@ describe('a driver that does not come up as eth0 is told why', () => {
     const err: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((s: unknown) => void err.push(String(s)));
     vi.spyOn(console, 'log').mockImplementation(() => {});
-    await main(['node', 'driverlab', 'run', '--frames', '1', '--driver', driverFile('failer.ts', `export const driver = ${toy('failer', '() => -12')};\n`)]);
+    await main(['node', 'driverlab', 'run', '--frames', '1', '--driver', driverFile('failer.mts', `export const driver = ${toy('failer', '() => -12')};\n`)]);
     expect(process.exitCode).toBe(1);
     expect(err[0]).toBe('error: failer did not bind ffe24000.ethernet as eth0: probe returned -ENOMEM');
     expect(err[1]).toBe('last kernel messages:');
