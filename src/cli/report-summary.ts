@@ -27,7 +27,7 @@ export function summariseReports(reports: readonly Report[]): string[] {
   for (const { first, count } of groups.values()) {
     out.push('');
     // A device access has no driver line: the CPU was merely somewhere (the report's Mapped/Unmapped at name the driver code).
-    const site = first.id.startsWith('dma.device-') ? siteOf(first).replace(/^ at /, ' while the CPU was at ') : siteOf(first);
+    const site = first.details['actor'] === 'device' ? siteOf(first).replace(/^ at /, ' while the CPU was at ') : siteOf(first);
     out.push(`  ${first.id}${first.device ? ` (${first.device})` : ''}${site}: ${count} time${count === 1 ? '' : 's'}, first at ${(first.time / 1e6).toFixed(3)} ms`);
     for (const line of first.text.split('\n')) out.push(`    ${line}`);
   }

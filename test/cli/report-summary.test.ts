@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { summariseReports } from '../../src/cli/report-summary.js';
 import type { Report } from '../../src/kernel/report/types.js';
 
-function report(id: string, device: string, time: number, fn?: string): Report {
+function report(id: string, device: string, time: number, fn?: string, details: Record<string, unknown> = {}): Report {
   return {
     kind: 'warn',
     id,
@@ -13,7 +13,7 @@ function report(id: string, device: string, time: number, fn?: string): Report {
     trace: fn ? [{ fn: 'kernel_helper', file: 'src/kernel/x.ts', line: 1, column: 1, user: false }, { fn, file: 'drivers/d.ts', line: 42, column: 3, user: true }] : [],
     seed: 1,
     time,
-    details: {},
+    details,
   };
 }
 
@@ -47,7 +47,7 @@ describe('summariseReports', () => {
   });
 
   it('labels the CPU frame of a device access as where the CPU was, not as the bug site', () => {
-    expect(summariseReports([report('dma.device-access-unmapped', 'dev0', 0, 'drv_poll')])[2]).toBe(
+    expect(summariseReports([report('dma.device-access-unmapped', 'dev0', 0, 'drv_poll', { actor: 'device' })])[2]).toBe(
       '  dma.device-access-unmapped (dev0) while the CPU was at drv_poll (drivers/d.ts:42): 1 time, first at 0.000 ms',
     );
   });

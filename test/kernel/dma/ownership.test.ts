@@ -128,6 +128,7 @@ describe('device-side checks', () => {
     expect(c.title).toBe(`${CK('dma.device-access-unmapped')}device read 4 byte(s) at phys ${hex8(h)} outside every live DMA mapping of the device`);
     expect(c.text).toContain(`Those bytes were mapped (handle ${hex16(h)}, 64 bytes, DMA_FROM_DEVICE) and unmapped before the device used them`);
     expect(c.text).toContain('The device made this access; the call trace is only where the CPU happened to be');
+    expect(c.details['actor']).toBe('device'); // what run summaries key on
     // The unmap's own line: the bug is usually there, not in the CPU's trace at the time of the access.
     expect(c.text).toMatch(/DMA-API: Unmapped at:\n gfar_clean_tx_early\+0x[0-9a-f]+\/0x[0-9a-f]+ \(test\/kernel\/dma\/ownership\.test\.ts:\d+\)/);
   });

@@ -262,9 +262,8 @@ export class DmaAccessChecks {
           break;
         }
       }
-      this.out.check(
+      this.out.deviceCheck(
         'dma.device-access-unmapped',
-        'check',
         dev,
         `device ${what} outside every live DMA mapping of the device`,
         [
@@ -280,18 +279,17 @@ export class DmaAccessChecks {
     }
     if (hit.type === 'coherent') return;
     if (write && hit.dir === DMA_TO_DEVICE) {
-      this.out.check('dma.device-write-to-device-only', 'check', dev, `device ${what} into a DMA_TO_DEVICE mapping [device address=${hex16(hit.dmaAddr)}] [size=${hit.size} bytes]`, ['A DMA_TO_DEVICE buffer is read-only for the device.'], hit, { pa, len });
+      this.out.deviceCheck('dma.device-write-to-device-only', dev, `device ${what} into a DMA_TO_DEVICE mapping [device address=${hex16(hit.dmaAddr)}] [size=${hit.size} bytes]`, ['A DMA_TO_DEVICE buffer is read-only for the device.'], hit, { pa, len });
     } else if (!write && hit.dir === DMA_FROM_DEVICE) {
-      this.out.check('dma.device-read-from-device-only', 'check', dev, `device ${what} from a DMA_FROM_DEVICE mapping [device address=${hex16(hit.dmaAddr)}] [size=${hit.size} bytes]`, ['A DMA_FROM_DEVICE buffer is write-only for the device: what it reads is undefined.'], hit, { pa, len });
+      this.out.deviceCheck('dma.device-read-from-device-only', dev, `device ${what} from a DMA_FROM_DEVICE mapping [device address=${hex16(hit.dmaAddr)}] [size=${hit.size} bytes]`, ['A DMA_FROM_DEVICE buffer is write-only for the device: what it reads is undefined.'], hit, { pa, len });
     }
     if (hit.owner === 'cpu' && !hit.cpuWrote) {
       // Handing a buffer back without a for_device sync is allowed when the CPU did not write it
       // (the HOWTO's receive example): ownership passes back to the device implicitly.
       this.toDevice(hit);
     } else if (hit.owner === 'cpu') {
-      this.out.check(
+      this.out.deviceCheck(
         'dma.device-access-cpu-owned',
-        'check',
         dev,
         `device ${what} while the CPU owns the buffer [device address=${hex16(hit.dmaAddr)}] [size=${hit.size} bytes] [mapped with ${dirName(hit.dir)}]`,
         ['The CPU wrote the buffer after dma_sync_single_for_cpu() and did not hand it back: call dma_sync_single_for_device() after the last CPU write, before giving it to the device.'],
@@ -318,9 +316,8 @@ export class DmaAccessChecks {
       }
     }
     if (dirty === 0) return;
-    this.out.check(
+    this.out.deviceCheck(
       'dma.device-read-dirty',
-      'check',
       dev,
       `device read ${len} byte(s) at phys ${hex8(pa)} while ${dirty} cache line(s) of it are dirty in the CPU cache [device address=${hex16(e.dmaAddr)}] [mapped with ${dirName(e.dir)}]`,
       [

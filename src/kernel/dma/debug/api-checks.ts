@@ -11,20 +11,9 @@ import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_TO_DEVICE, d
 import { DmaEntryTable, MAP_ERR_CHECKED, MAP_ERR_NOT_APPLICABLE, MAP_ERR_NOT_CHECKED, type DmaEntry } from './entries.js';
 import type { DmaReporter } from './report.js';
 
-/** What a new mapping looks like to the checker. */
-export interface MapRecord {
-  readonly dev: Device;
-  readonly type: DmaEntryType;
-  readonly dmaAddr: number;
-  readonly size: number;
-  readonly dir: number;
-  readonly pa: number;
-  readonly devPa: number;
-  readonly cpuVa: number;
-  readonly skipCpuSync: boolean;
-  readonly sgCallEnts?: number;
-  readonly sgMappedEnts?: number;
-}
+/** What a new mapping looks like to the checker: the entry's fixed fields (sg counts only for sg maps). */
+export type MapRecord = Pick<DmaEntry, 'dev' | 'type' | 'dmaAddr' | 'size' | 'dir' | 'pa' | 'devPa' | 'cpuVa' | 'skipCpuSync'> &
+  Partial<Pick<DmaEntry, 'sgCallEnts' | 'sgMappedEnts'>>;
 
 /** dma-debug. */
 export class DmaApiChecks {

@@ -10,7 +10,6 @@ import type { Device } from '../../device.js';
 import type { DmaEntry } from './entries.js';
 import type { LazyStack } from '../../report/stack.js';
 
-const DEVICE_CHECK = 'dma.device-';
 const DEVICE_TRACE_NOTE = 'The device made this access; the call trace is only where the CPU happened to be (the driver code involved is under "Mapped at:").';
 
 /** The checker's voice. */
@@ -53,12 +52,20 @@ export class DmaReporter {
       kind,
       id,
       title: prefix + msg,
-      // A device access has no driver line of its own: say what the trace below is, so nobody hunts the bug there.
-      body: id.startsWith(DEVICE_CHECK) ? [...body, DEVICE_TRACE_NOTE] : body,
+      body,
       ...(dev ? { driver: dev.driverString, device: dev.name } : {}),
       after: [...(entry ? mappedAt(entry) : []), ...extraAfter],
       details: { ...details, ...(entry ? { entry: entrySummary(entry) } : {}) },
     });
+  }
+
+  /**
+   * A check on an access the device made (as a bus master): a {@link check} whose body says the call
+   * trace is only where the CPU was — a device access has no driver line of its own — and whose
+   * details carry `actor: 'device'` for tools that summarise reports.
+   */
+  deviceCheck(id: string, dev: Device, msg: string, body: readonly string[], entry: DmaEntry | null, details: Record<string, unknown> = {}, extraAfter: readonly string[] = []): Report | null {
+    return this.check(id, 'check', dev, msg, [...body, DEVICE_TRACE_NOTE], entry, { ...details, actor: 'device' }, extraAfter);
   }
 
   /** The underlying reporter. */
