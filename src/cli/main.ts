@@ -15,7 +15,7 @@ import { RigBindError } from '../testing/nic-rig.js';
 import type { PlatformDriver } from '../kernel/driver/platform-device.js';
 import { runDmaDemo } from './dma-demo.js';
 import { integer, seedOption, writableFile } from './options.js';
-import { parseSeedRange, sweepSeeds, type SeedRange } from './seed-sweep.js';
+import { parseSeedRange, runFailed, sweepSeeds, type SeedRange } from './seed-sweep.js';
 import { GFAR_BUG_NAMES, runNic, type GfarBug } from './nic-run.js';
 
 /** Parse one `--bug` name, collecting repeats. */
@@ -56,7 +56,7 @@ export function buildProgram(): Command {
         writeFileSync(opts.pcap, r.pcap);
         console.log(`pcap written to ${opts.pcap}`);
       }
-      if (opts.strict && (r.board.reports.length > 0 || r.leaks > 0 || r.unaccounted !== 0 || r.badReplies > 0)) {
+      if (opts.strict && runFailed(r)) {
         console.log('strict: failing (reports, leaks or unaccounted frames above)');
         process.exitCode = 1;
       }
@@ -93,18 +93,14 @@ const DRIVER_SHAPE = '({ probe, remove, driver: { name, of_match_table } })';
  */
 export async function loadDriver(file: string): Promise<PlatformDriver> {
   const url = pathToFileURL(resolve(file)).href;
-  let loaded: Record<string, unknown>;
+  let mod: Record<string, unknown>;
   try {
     // A plain import, so the driver shares this process's driverlab modules (and so its board).
-    loaded = (await import(url)) as Record<string, unknown>;
+    mod = (await import(url)) as Record<string, unknown>;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new InvalidArgumentError(`--driver ${file}: cannot load it: ${msg.split('\n')[0]}`);
   }
-  // A CommonJS-loaded module's exports arrive wrapped in `default`.
-  const d = loaded['default'];
-  const wrapped = d !== null && typeof d === 'object' && !isPlatformDriver(d) && Object.keys(loaded).every((k) => k === 'default' || k in d);
-  const mod = (wrapped ? d : loaded) as Record<string, unknown>;
   for (const name of ['driver', 'default']) {
     if (!(name in mod)) continue;
     if (isPlatformDriver(mod[name])) return mod[name];

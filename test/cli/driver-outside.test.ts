@@ -23,11 +23,15 @@ describe('a driver module outside the package (no "type": "module" around it)', 
     expect((await loadDriver(driverFile('own-name.mts', `export const my_driver = ${toy('own', '() => 0')};\nexport const RING = 64;\n`))).driver.name).toBe('own');
   });
 
-  it('as a plain .ts file (taken for CommonJS there), through the installed `driverlab` command', () => {
-    const f = driverFile('plain.ts', `export const driver = ${toy('plain', '() => -12')};\n`);
-    const r = spawnSync(process.execPath, ['bin/driverlab.mjs', 'run', '--frames', '1', '--driver', f], { encoding: 'utf8' });
-    expect(r.stderr.split('\n')[0]).toBe('error: plain did not bind ffe24000.ethernet as eth0: probe returned -ENOMEM');
-    expect(r.status).toBe(1);
+  it('as a plain .ts file (taken for CommonJS there), each way of exporting it, through the installed `driverlab` command', () => {
+    const named = driverFile('plain.ts', `export const driver = ${toy('plain', '() => -12')};\n`);
+    const dflt = driverFile('plain-default.ts', `const d = ${toy('plaindflt', '() => -12')};\nexport default d;\n`);
+    const own = driverFile('plain-own.ts', `export const my_driver = ${toy('plainown', '() => -12')};\nexport const RING = 64;\n`);
+    for (const [f, name] of [[named, 'plain'], [dflt, 'plaindflt'], [own, 'plainown']] as const) {
+      const r = spawnSync(process.execPath, ['bin/driverlab.mjs', 'run', '--frames', '1', '--driver', f], { encoding: 'utf8' });
+      expect(r.stderr.split('\n')[0]).toBe(`error: ${name} did not bind ffe24000.ethernet as eth0: probe returned -ENOMEM`);
+      expect(r.status).toBe(1);
+    }
   });
 });
 
